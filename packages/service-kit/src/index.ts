@@ -10,3 +10,6 @@ export { ProblemError, type ProblemErrorOptions } from './problem-error.js';
 export { type CheckResult, type ReadinessCheck, type ReadinessReport, runReadinessChecks } from './readiness.js';
 export { REQUEST_ID_HEADER, assignRequestId } from './request-id.js';
 export { type Closer, type RunningService, type StartServiceOptions, startService } from './start-service.js';
+// Re-exported so that pino-http's augmentation of IncomingMessage (`req.id`, `req.log`) reaches every
+// service that builds on the kit.
+export type { HttpLogger } from 'pino-http';

@@ -1,0 +1,7 @@
+import { baseEnvSchema } from '@tablestack/service-kit';
+import type { z } from 'zod';
+
+/** The restaurant-service's env. Parsed once in index.ts; a bad value stops the process with one line. */
+export const envSchema = baseEnvSchema;
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,22 @@
+import { createService, type Logger, type ReadinessCheck, type Service } from '@tablestack/service-kit';
+import type { Env } from './env.js';
+
+export const SERVICE_NAME = 'restaurant-service';
+
+export interface ServerDeps {
+  env: Pick<Env, 'JSON_BODY_LIMIT'>;
+  logger: Logger;
+  /** Dependency checks for /ready, built by the composition root. */
+  readiness?: Record<string, ReadinessCheck>;
+}
+
+/** The restaurant-service's HTTP app: restaurant discovery, search, nearby and reviews (routes arrive with the restaurant-service issue). No listen, no globals. */
+export function createServer(deps: ServerDeps): Service {
+  return createService({
+    name: SERVICE_NAME,
+    logger: deps.logger,
+    readiness: deps.readiness,
+    jsonBodyLimit: deps.env.JSON_BODY_LIMIT,
+    routes: () => {},
+  });
+}
