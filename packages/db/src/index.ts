@@ -1,0 +1,10 @@
+export { Database, type DatabaseOptions, type WriteClient } from './create-database.js';
+export { type DbEnv, dbEnvSchema } from './db-env.js';
+export type { DbLogger } from './db-logger.js';
+export { DbMetrics } from './db-metrics.js';
+export { formatLsn, type Lsn, parseLsn, parseLsnOrUndefined } from './lsn.js';
+export { createPgPool, describeServer } from './pg-pool.js';
+export { currentReadContext, type ReadContext, runWithReadContext } from './read-context.js';
+export { ReplicaMonitor, type ReplicaState } from './replica-monitor.js';
+export { ReplicaRouter } from './replica-router.js';
+export * as Prisma from './generated/prisma/client.js';
