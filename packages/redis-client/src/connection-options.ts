@@ -33,6 +33,8 @@ export function redisOptionsFor(role: ConnectionRole, settings: ConnectionSettin
   const common: RedisOptions = {
     connectionName: `${settings.service}:${role}:${process.pid}`,
     connectTimeout: env.REDIS_CONNECT_TIMEOUT_MS,
+    // CLIENT SETINFO exists from Redis 7.2 on; against older servers it only adds a failed command.
+    disableClientInfo: true,
     retryStrategy,
     ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),

@@ -17,7 +17,7 @@ export function instrumentCommands(client: Redis | Cluster, role: ConnectionRole
   const target = client as unknown as { sendCommand: (command: SentCommand, ...rest: unknown[]) => unknown };
   const send = target.sendCommand.bind(client);
   target.sendCommand = (command, ...rest) => {
-    const labels = { role, command: command.name };
+    const labels = { role, command: command.name.toLowerCase() };
     const end = metrics.commandDuration.startTimer(labels);
     command.promise.then(
       () => end(),

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { Registry } from 'prom-client';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisConnections } from './redis-connections.js';
 import { redisEnvSchema } from './redis-env.js';
 
@@ -13,14 +13,18 @@ const opened: RedisConnections[] = [];
 const service = (name: string) => `it-${name}-${process.pid}-${Date.now()}`;
 
 function connections(name: string, env: Record<string, string> = {}, registry = new Registry()) {
-  const redis = new RedisConnections({
+  const redis = unmanagedConnections(name, env, registry);
+  opened.push(redis);
+  return redis;
+}
+
+function unmanagedConnections(name: string, env: Record<string, string> = {}, registry = new Registry()) {
+  return new RedisConnections({
     env: redisEnvSchema.parse({ REDIS_URL, REDIS_COMMAND_TIMEOUT_MS: '300', REDIS_CONNECT_TIMEOUT_MS: '500', ...env }),
     service: service(name),
     logger: silent,
     registry,
   });
-  opened.push(redis);
-  return redis;
 }
 
 /** CLIENT LIST lines whose connection name starts with the given service name. */
@@ -34,7 +38,11 @@ afterEach(async () => {
 });
 
 describe('RedisConnections against a real Redis', () => {
-  const admin = connections('admin');
+  const admin = unmanagedConnections('admin');
+  beforeAll(async () => {
+    await admin.whenReady('command', 2000);
+    await admin.whenReady('queue', 2000);
+  });
   afterAll(() => admin.close());
 
   it('opens one connection per role, however many callers and concurrent commands', async () => {
@@ -63,6 +71,7 @@ describe('RedisConnections against a real Redis', () => {
 
   it('delivers pub/sub on the subscriber connection with namespaced channels', async () => {
     const redis = connections('pubsub');
+    await redis.whenReady('command', 2000);
     const channel = redis.channel('invalidate');
     const received = new Promise<string>((resolve) => redis.subscriber.on('message', (_c: string, message: string) => resolve(message)));
     await redis.subscriber.subscribe(channel);
