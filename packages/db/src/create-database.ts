@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
 import type { DbEnv } from './db-env.js';
+import { DbPoolExhaustedError, DbUnavailableError, translateDbError } from './db-errors.js';
 import type { DbLogger } from './db-logger.js';
 import { DbMetrics } from './db-metrics.js';
 import { PrismaClient } from './generated/prisma/client.js';
@@ -22,14 +23,90 @@ export interface DatabaseOptions {
 
 /** Operations that never write; everything else (including raw SQL) counts as a write. */
 const readOperations = new Set([
-  'findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy',
+  'findUnique',
+  'findUniqueOrThrow',
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'count',
+  'aggregate',
+  'groupBy',
 ]);
 
 interface Server {
   name: string;
   pool: pg.Pool;
-  client: PrismaClient;
+  /** Prisma over this server's pool, with errors translated to the typed errors of db-errors.ts. */
+  client: DbClient;
+  /** The same without the extension, only to disconnect it. */
+  base: PrismaClient;
 }
+
+interface ExtendOptions {
+  server: string;
+  /** On the primary's write client: any operation that may write marks the current request. */
+  markWrites?: boolean;
+  /**
+   * On replica clients: where a read goes when this replica fails to answer (down, or no free
+   * connection), so the user never sees the failure; `onFailure` takes the replica out of rotation
+   * at once instead of at the next check.
+   */
+  fallback?: { client: () => PrismaClient; onFailure: (reason: string) => void };
+}
+
+/**
+ * The one Prisma extension every client gets, so that all clients share one type: errors become
+ * typed (pool exhausted, conflict, unavailable), writes are marked (their later reads then stay on
+ * the primary, and the gateway learns their WAL position), and replica reads fall back to the primary.
+ */
+function extendClient(base: PrismaClient, options: ExtendOptions) {
+  return base.$extends({
+    name: 'tablestack',
+    query: {
+      async $allOperations({ model, operation, args, query }) {
+        if (options.markWrites && !readOperations.has(operation)) {
+          const context = currentReadContext();
+          if (context) {
+            context.wrote = true;
+            context.writeLsn = undefined;
+          }
+        }
+        try {
+          return await query(args);
+        } catch (error) {
+          const typed = translateDbError(error, options.server);
+          const fallback = options.fallback;
+          if (!fallback || !(typed instanceof DbUnavailableError || typed instanceof DbPoolExhaustedError))
+            throw typed;
+          fallback.onFailure(typed.code);
+          try {
+            return await runOn(fallback.client(), model, operation, args);
+          } catch (fallbackError) {
+            throw translateDbError(fallbackError, 'primary');
+          }
+        }
+      },
+    },
+  });
+}
+
+/** Runs an intercepted operation again on another client (model operations and raw reads). */
+function runOn(
+  client: PrismaClient,
+  model: string | undefined,
+  operation: string,
+  args: unknown,
+): Promise<unknown> {
+  const target = client as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>> &
+    Record<string, (...a: unknown[]) => Promise<unknown>>;
+  if (model) return target[model.charAt(0).toLowerCase() + model.slice(1)]![operation]!(args);
+  // $queryRaw hands the extension a Sql object, $queryRawUnsafe its argument list.
+  return Array.isArray(args) ? target[operation]!(...args) : target[operation]!(args);
+}
+
+export type DbClient = ReturnType<typeof extendClient>;
+/** What a transaction callback receives. */
+export type DbTransaction = Parameters<Parameters<DbClient['$transaction']>[0]>[0];
 
 /**
  * Prisma over pg pools, one pool per server, with reads routed to replicas:
@@ -43,13 +120,18 @@ export class Database {
   readonly monitor: ReplicaMonitor;
   readonly #primary: Server;
   readonly #replicas: Server[];
-  readonly #router: ReplicaRouter<PrismaClient>;
-  readonly #writer;
+  readonly #router: ReplicaRouter<DbClient>;
+  readonly #writer: DbClient;
 
   constructor(private readonly options: DatabaseOptions) {
     const { env, logger } = options;
     this.#primary = this.#server('primary', env.DATABASE_URL);
-    this.#replicas = env.DATABASE_REPLICA_URLS.map((url, index) => this.#server(`replica-${index + 1}`, url));
+    this.#replicas = env.DATABASE_REPLICA_URLS.map((url, index) =>
+      this.#server(`replica-${index + 1}`, url, {
+        client: () => this.#primary.base,
+        onFailure: (reason) => this.monitor.markDown(index, reason),
+      }),
+    );
     this.monitor = new ReplicaMonitor({
       primary: this.#primary.pool,
       replicas: this.#replicas.map(({ name, pool }) => ({ name, pool })),
@@ -62,28 +144,17 @@ export class Database {
     });
     this.#router = new ReplicaRouter(
       this.#primary.client,
-      this.#replicas.map((server, index) => ({ client: server.client, state: () => this.monitor.states[index]! })),
+      this.#replicas.map((server, index) => ({
+        client: server.client,
+        state: () => this.monitor.states[index]!,
+      })),
     );
     this.metrics = new DbMetrics(
       options.registry ?? new Registry(),
       () => [this.#primary, ...this.#replicas].map(({ name, pool }) => ({ server: name, pool })),
       () => this.monitor.states,
     );
-    this.#writer = this.#primary.client.$extends({
-      name: 'mark-writes',
-      query: {
-        $allOperations({ operation, args, query }) {
-          if (!readOperations.has(operation)) {
-            const context = currentReadContext();
-            if (context) {
-              context.wrote = true;
-              context.writeLsn = undefined;
-            }
-          }
-          return query(args);
-        },
-      },
-    });
+    this.#writer = extendClient(this.#primary.base, { server: 'primary', markWrites: true });
   }
 
   /** Starts the replica checks; call once at boot (not at import time). */
@@ -93,24 +164,45 @@ export class Database {
   }
 
   /** A client for reads, chosen for the current request (see the class comment). */
-  read(): PrismaClient {
+  read(): DbClient {
     return this.readTarget().client;
   }
 
   /** The read choice with the server's name, for logs and tests. */
-  readTarget(): { client: PrismaClient; server: string } {
+  readTarget(): { client: DbClient; server: string } {
     const context = currentReadContext();
     if (context?.wrote) return { client: this.#primary.client, server: 'primary' };
     return this.#router.pick(context?.minLsn);
   }
 
   /** The primary, for writes and transactions; marks the current request as having written. */
-  write() {
+  write(): DbClient {
     return this.#writer;
   }
 
+  /**
+   * An interactive transaction on the primary (never a replica). Use this rather than
+   * `write().$transaction()`: failing to start one (pool exhausted, primary down) also becomes a typed
+   * error here.
+   */
+  async transaction<T>(
+    fn: (tx: DbTransaction) => Promise<T>,
+    options?: { timeout?: number; maxWait?: number },
+  ): Promise<T> {
+    const context = currentReadContext();
+    if (context) {
+      context.wrote = true;
+      context.writeLsn = undefined;
+    }
+    try {
+      return await this.#writer.$transaction(fn, { maxWait: this.options.env.DB_POOL_TIMEOUT, ...options });
+    } catch (error) {
+      throw translateDbError(error, 'primary');
+    }
+  }
+
   /** The primary without the write marker, e.g. for reads that must be current. */
-  primary(): PrismaClient {
+  primary(): DbClient {
     return this.#primary.client;
   }
 
@@ -122,7 +214,9 @@ export class Database {
     const context = currentReadContext();
     if (!context?.wrote) return undefined;
     if (context.writeLsn === undefined) {
-      const { rows } = await this.#primary.pool.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+      const { rows } = await this.#primary.pool.query<{ lsn: string }>(
+        'select pg_current_wal_lsn()::text as lsn',
+      );
       context.writeLsn = parseLsn(rows[0]!.lsn);
     }
     return formatLsn(context.writeLsn);
@@ -134,7 +228,10 @@ export class Database {
   }
 
   /** Pools and replicas, for /admin/stats. */
-  stats(): { pools: Array<{ server: string; total: number; idle: number; waiting: number }>; replicas: ReplicaState[] } {
+  stats(): {
+    pools: Array<{ server: string; total: number; idle: number; waiting: number }>;
+    replicas: ReplicaState[];
+  } {
     return {
       pools: [this.#primary, ...this.#replicas].map(({ name, pool }) => ({
         server: name,
@@ -150,30 +247,46 @@ export class Database {
   async close(): Promise<void> {
     this.monitor.stop();
     for (const server of [this.#primary, ...this.#replicas]) {
-      await server.client.$disconnect();
+      await server.base.$disconnect();
       await server.pool.end();
     }
   }
 
-  #server(name: string, url: string): Server {
+  #server(name: string, url: string, fallback?: ExtendOptions['fallback']): Server {
     const { env, logger, service } = this.options;
     const pool = createPgPool({ url, env, applicationName: `${service}:${name}` });
     // An idle client that loses its server emits 'error' on the pool; unhandled, it would crash the process.
-    pool.on('error', (error) => logger.warn({ server: name, err: { message: error.message } }, 'idle connection lost'));
-    const client = new PrismaClient({
+    pool.on('error', (error) =>
+      logger.warn({ server: name, err: { message: error.message } }, 'idle connection lost'),
+    );
+    const base = new PrismaClient({
       adapter: new PrismaPg(pool),
       log: [{ emit: 'event', level: 'query' }],
     });
     const where = describeServer(url);
-    client.$on('query', (event) => {
+    base.$on('query', (event) => {
       this.metrics?.queryDuration.observe({ server: name }, event.duration / 1000);
-      if (env.DB_ECHO) logger.info({ server: name, where, durationMs: event.duration, query: event.query }, 'query');
+      if (env.DB_ECHO)
+        logger.info({ server: name, where, durationMs: event.duration, query: event.query }, 'query');
       if (event.duration >= env.DB_SLOW_QUERY_MS) {
         // Parameters can hold personal data or secrets: only their count is logged.
-        logger.warn({ server: name, durationMs: event.duration, query: event.query, params: redactParams(event.params) }, 'slow query');
+        logger.warn(
+          {
+            server: name,
+            durationMs: event.duration,
+            query: event.query,
+            params: redactParams(event.params),
+          },
+          'slow query',
+        );
       }
     });
-    return { name, pool, client };
+    return {
+      name,
+      pool,
+      base,
+      client: extendClient(base, { server: name, ...(fallback ? { fallback } : {}) }),
+    };
   }
 }
 
@@ -185,5 +298,3 @@ function redactParams(params: string): string {
     return '[redacted]';
   }
 }
-
-export type WriteClient = ReturnType<Database['write']>;

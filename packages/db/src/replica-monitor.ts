@@ -39,7 +39,12 @@ export class ReplicaMonitor {
 
   constructor(private readonly options: ReplicaMonitorOptions) {
     // Unchecked replicas start out of rotation: the first check decides.
-    this.states = options.replicas.map(({ name }) => ({ name, healthy: false, lagMs: 0, reason: 'not checked yet' }));
+    this.states = options.replicas.map(({ name }) => ({
+      name,
+      healthy: false,
+      lagMs: 0,
+      reason: 'not checked yet',
+    }));
   }
 
   start(): void {
@@ -54,6 +59,23 @@ export class ReplicaMonitor {
     this.#timer = undefined;
   }
 
+  /**
+   * Takes a replica out of rotation now, because a query on it just failed; the next successful
+   * check re-admits it.
+   */
+  markDown(index: number, reason: string): void {
+    const previous = this.states[index];
+    if (!previous?.healthy) return;
+    const next: ReplicaState = {
+      ...previous,
+      healthy: false,
+      reason: `query failed: ${reason}`,
+      checkedAt: Date.now(),
+    };
+    this.states[index] = next;
+    this.options.onChange?.(next);
+  }
+
   /** One round of checks; concurrent callers share it. */
   check(): Promise<void> {
     this.#running ??= this.#checkAll().finally(() => {
@@ -63,15 +85,23 @@ export class ReplicaMonitor {
   }
 
   async #checkAll(): Promise<void> {
+    // Nothing to check: do not take a primary connection for it.
+    if (this.options.replicas.length === 0) return;
     let primaryLsn: Lsn | undefined;
     try {
-      const { rows } = await this.options.primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+      const { rows } = await this.options.primary.query<{ lsn: string }>(
+        'select pg_current_wal_lsn()::text as lsn',
+      );
       primaryLsn = parseLsn(rows[0]!.lsn);
     } catch {
       // Without the primary's position lag cannot be judged; replicas are checked for reachability only.
     }
     const previous = this.#previousPrimary;
-    await Promise.all(this.options.replicas.map((replica, index) => this.#checkOne(replica.pool, index, primaryLsn, previous)));
+    await Promise.all(
+      this.options.replicas.map((replica, index) =>
+        this.#checkOne(replica.pool, index, primaryLsn, previous),
+      ),
+    );
     if (primaryLsn !== undefined) this.#previousPrimary = { lsn: primaryLsn, at: Date.now() };
   }
 

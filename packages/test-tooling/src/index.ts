@@ -1,0 +1,1 @@
+export { type FaultMode, TcpFaultProxy, type TcpFaultProxyOptions } from './tcp-fault-proxy.js';
