@@ -4,6 +4,7 @@ import type { Env } from './env.js';
 import { upstreamHealthCheck } from './upstream-health.js';
 import { UpstreamPool } from './upstream-pool.js';
 import { createUpstreamProxy } from './upstream-proxy.js';
+import { forwardWritePosition, rememberWritePosition, type WritePositionStore } from './write-positions.js';
 
 export const SERVICE_NAME = 'gateway';
 
@@ -12,6 +13,8 @@ export interface ServerDeps {
   logger: Logger;
   /** Keep-alive agent shared by every proxy; the composition root destroys it on shutdown. */
   agent?: Agent;
+  /** Read-your-writes positions per user (Redis); without it no position is carried. */
+  writePositions?: WritePositionStore;
 }
 
 const API_PREFIX = '/api/v1';
@@ -44,8 +47,16 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
       for (const pool of pools) {
         app.get(`/upstreams/${pool.name}/health`, createUpstreamProxy({ pool, agent, timeoutMs, pathRewrite: () => '/health' }));
       }
+      const positions = deps.writePositions;
+      if (positions) app.use(API_PREFIX, forwardWritePosition(positions, deps.logger));
       for (const { prefixes, pool } of apiRoutes) {
-        const proxy = createUpstreamProxy({ pool, agent, timeoutMs, pathRewrite: stripApiPrefix });
+        const proxy = createUpstreamProxy({
+          pool,
+          agent,
+          timeoutMs,
+          pathRewrite: stripApiPrefix,
+          ...(positions ? { onProxyRes: rememberWritePosition(positions, deps.logger) } : {}),
+        });
         for (const prefix of prefixes) {
           // One metrics label per prefix: proxied paths are not Express routes.
           app.use(`${API_PREFIX}${prefix}`, (req, res, next) => {

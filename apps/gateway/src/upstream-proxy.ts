@@ -13,6 +13,8 @@ export interface UpstreamProxyOptions {
   timeoutMs: number;
   /** Rewrites the incoming path to the upstream's, e.g. strip `/api/v1`. */
   pathRewrite?: (path: string) => string;
+  /** Sees (and may edit the headers of) each upstream response before it is sent on. */
+  onProxyRes?: (proxyRes: IncomingMessage, req: IncomingMessage) => void;
 }
 
 /**
@@ -35,6 +37,7 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): RequestHandl
           proxyReq.destroy(Object.assign(new Error('upstream timed out'), { code: UPSTREAM_TIMEOUT }));
         });
       },
+      ...(options.onProxyRes ? { proxyRes: options.onProxyRes } : {}),
       error: (error, req, res) => onProxyError(pool.name, error, req, res),
     },
   });

@@ -254,7 +254,7 @@ export class Database {
 
   #server(name: string, url: string, fallback?: ExtendOptions['fallback']): Server {
     const { env, logger, service } = this.options;
-    const pool = createPgPool({ url, env, applicationName: `${service}:${name}` });
+    const pool = createPgPool({ url, env, applicationName: `${service}:${name}:${process.pid}` });
     // An idle client that loses its server emits 'error' on the pool; unhandled, it would crash the process.
     pool.on('error', (error) =>
       logger.warn({ server: name, err: { message: error.message } }, 'idle connection lost'),

@@ -73,7 +73,14 @@ async function onReplica(url: string, sql: string): Promise<pg.QueryResult> {
   }
 }
 
-const pauseReplay = (url: string) => onReplica(url, 'select pg_wal_replay_pause()');
+/** Pausing is a request; replay stops a moment later, so wait until the replica says it is paused. */
+async function pauseReplay(url: string): Promise<void> {
+  await onReplica(url, 'select pg_wal_replay_pause()');
+  await until('replay paused', async () => {
+    const { rows } = await onReplica(url, 'select pg_get_wal_replay_pause_state() as state');
+    return rows[0].state === 'paused';
+  });
+}
 const resumeReplay = (url: string) => onReplica(url, 'select pg_wal_replay_resume()');
 
 function newUser() {

@@ -16,7 +16,11 @@ describe('db env', () => {
   });
 
   it('splits replica URLs and reads booleans', () => {
-    const env = dbEnvSchema.parse({ DATABASE_URL: url, DATABASE_REPLICA_URLS: `${url}, ${url}`, DB_ECHO: 'true' });
+    const env = dbEnvSchema.parse({
+      DATABASE_URL: url,
+      DATABASE_REPLICA_URLS: `${url}, ${url}`,
+      DB_ECHO: 'true',
+    });
     expect(env.DATABASE_REPLICA_URLS).toEqual([url, url]);
     expect(env.DB_ECHO).toBe(true);
   });

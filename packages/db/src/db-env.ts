@@ -10,7 +10,12 @@ export const dbEnvSchema = z.object({
   DATABASE_REPLICA_URLS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(postgresUrl)),
   /** Connections per server (primary and each replica) in this process. */
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),

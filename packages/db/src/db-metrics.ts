@@ -9,7 +9,11 @@ import type { ReplicaState } from './replica-monitor.js';
 export class DbMetrics {
   readonly queryDuration: Histogram<'server'>;
 
-  constructor(registry: Registry, pools: () => Array<{ server: string; pool: pg.Pool }>, replicas: () => ReplicaState[]) {
+  constructor(
+    registry: Registry,
+    pools: () => Array<{ server: string; pool: pg.Pool }>,
+    replicas: () => ReplicaState[],
+  ) {
     this.queryDuration = new Histogram({
       name: 'db_query_duration_seconds',
       help: 'Duration of Prisma queries by server',

@@ -13,8 +13,11 @@ describe('WAL positions', () => {
     expect(parseLsn('0/10') > parseLsn('0/F')).toBe(true);
   });
 
-  it.each(['', 'abc', '1/2/3', '0/GG', '123456789/0', '0/1; drop table users'])('treats %j as absent', (text) => {
-    expect(parseLsnOrUndefined(text)).toBeUndefined();
-    if (text) expect(() => parseLsn(text)).toThrow(/not a WAL position/);
-  });
+  it.each(['', 'abc', '1/2/3', '0/GG', '123456789/0', '0/1; drop table users'])(
+    'treats %j as absent',
+    (text) => {
+      expect(parseLsnOrUndefined(text)).toBeUndefined();
+      if (text) expect(() => parseLsn(text)).toThrow(/not a WAL position/);
+    },
+  );
 });

@@ -28,7 +28,10 @@ describe('ReplicaRouter', () => {
   });
 
   it('falls back to the primary when no replica is healthy or there are none', () => {
-    expect(router([replica('r1', { healthy: false })]).pick()).toEqual({ client: 'primary-client', server: 'primary' });
+    expect(router([replica('r1', { healthy: false })]).pick()).toEqual({
+      client: 'primary-client',
+      server: 'primary',
+    });
     expect(router([]).pick().server).toBe('primary');
   });
 

@@ -67,8 +67,18 @@ export class RedisConnections {
     return [...this.#clients.keys()];
   }
 
-  /** For /ready: PING on the command connection, bounded by its command timeout. */
+  /**
+   * Opens connections now rather than on first use, so that the first requests after boot do not
+   * meet a connection that is still connecting (the command role has no offline queue and would
+   * fail them). Call it at boot; it never throws (an unreachable Redis is reported by /ready).
+   */
+  warmUp(...roles: ConnectionRole[]): void {
+    for (const role of roles) this.#get(role);
+  }
+
+  /** For /ready: PING on the command connection, after waiting (up to the connect timeout) for it to be ready. */
   async ping(): Promise<void> {
+    await this.whenReady('command', this.#options.env.REDIS_CONNECT_TIMEOUT_MS);
     const answer = await this.command.ping();
     if (answer !== 'PONG') throw new Error(`unexpected PING answer: ${answer}`);
   }
