@@ -1,5 +1,6 @@
 import { Agent } from 'node:http';
 import { createService, type Logger, type Service } from '@tablestack/service-kit';
+import type { Registry } from 'prom-client';
 import type { Env } from './env.js';
 import { upstreamHealthCheck } from './upstream-health.js';
 import { UpstreamPool } from './upstream-pool.js';
@@ -15,6 +16,8 @@ export interface ServerDeps {
   agent?: Agent;
   /** Read-your-writes positions per user (Redis); without it no position is carried. */
   writePositions?: WritePositionStore;
+  /** Registry shared with the clients' metrics, so /metrics shows them all. */
+  registry?: Registry;
 }
 
 const API_PREFIX = '/api/v1';
@@ -42,6 +45,7 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
     logger: deps.logger,
     jsonBodyLimit: false,
     trustProxy: deps.env.TRUST_PROXY,
+    ...(deps.registry ? { registry: deps.registry } : {}),
     readiness: Object.fromEntries(pools.map((pool) => [pool.name, upstreamHealthCheck(pool)])),
     routes: (app) => {
       for (const pool of pools) {

@@ -1,10 +1,32 @@
 // Composition root of the user-service: parse env, build clients, create the server, listen, handle signals.
+import { Database } from '@tablestack/db';
+import { RedisConnections } from '@tablestack/redis-client';
 import { createLogger, loadEnvOrExit, startService } from '@tablestack/service-kit';
+import { Registry } from 'prom-client';
 import { envSchema } from './env.js';
 import { createServer, SERVICE_NAME } from './server.js';
 
 const env = loadEnvOrExit(SERVICE_NAME, envSchema);
 const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL, base: { instance: env.INSTANCE_ID } });
-const service = createServer({ env, logger });
+const registry = new Registry();
+// The process's one pool per Postgres server and one connection per Redis role, shared by everything in it.
+const db = new Database({ env, logger, service: SERVICE_NAME, registry }).start();
+const redis = new RedisConnections({ env, service: SERVICE_NAME, logger, registry });
+redis.warmUp('command');
+const service = createServer({
+  env,
+  logger,
+  registry,
+  // Replicas are optional (reads fall back to the primary), so only the primary decides readiness.
+  readiness: { postgres: () => db.health(), redis: () => redis.ping() },
+});
 
-await startService(service, { port: env.PORT, host: env.HOST, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS });
+await startService(service, {
+  port: env.PORT,
+  host: env.HOST,
+  shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  closers: [
+    { name: 'redis', close: () => redis.close() },
+    { name: 'postgres', close: () => db.close() },
+  ],
+});

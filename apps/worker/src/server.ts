@@ -1,4 +1,5 @@
 import { createService, type Logger, type ReadinessCheck, type Service } from '@tablestack/service-kit';
+import type { Registry } from 'prom-client';
 import type { Env } from './env.js';
 
 export const SERVICE_NAME = 'worker';
@@ -8,6 +9,8 @@ export interface ServerDeps {
   logger: Logger;
   /** Dependency checks for /ready, built by the composition root. */
   readiness?: Record<string, ReadinessCheck>;
+  /** Registry shared with the clients' metrics, so /metrics shows them all. */
+  registry?: Registry;
 }
 
 /** The worker's HTTP app: BullMQ consumers and schedulers; this HTTP server only exposes health, readiness and metrics. No listen, no globals. */
@@ -17,6 +20,7 @@ export function createServer(deps: ServerDeps): Service {
     logger: deps.logger,
     readiness: deps.readiness,
     jsonBodyLimit: deps.env.JSON_BODY_LIMIT,
+    ...(deps.registry ? { registry: deps.registry } : {}),
     routes: () => {},
   });
 }
