@@ -1,0 +1,10 @@
+export { Cache, type CacheLogger, type CacheOptions, type GetOrSetOptions } from './cache.js';
+export type { CacheEntry } from './cache-entry.js';
+export { type CacheEnv, cacheEnvSchema } from './cache-env.js';
+export { CacheLoadTimeoutError } from './cache-errors.js';
+export type { NamespaceStatsSnapshot } from './cache-stats.js';
+export type { CacheStore } from './cache-store.js';
+export { type CacheableResponseOptions, etagOf, matchesIfNoneMatch, sendCacheable } from './http-caching.js';
+export { MemoryStore } from './memory-store.js';
+export { defaultNamespaces, type NamespacePolicy } from './namespace-policy.js';
+export { RedisStore } from './redis-store.js';
