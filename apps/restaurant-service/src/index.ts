@@ -1,4 +1,5 @@
 // Composition root of the restaurant-service: parse env, build clients, create the server, listen, handle signals.
+import { Cache } from '@tablestack/cache';
 import { Database } from '@tablestack/db';
 import { RedisConnections } from '@tablestack/redis-client';
 import { createLogger, loadEnvOrExit, startService } from '@tablestack/service-kit';
@@ -12,10 +13,12 @@ const registry = new Registry();
 const db = new Database({ env, logger, service: SERVICE_NAME, registry }).start();
 const redis = new RedisConnections({ env, service: SERVICE_NAME, logger, registry });
 redis.warmUp('command');
+const cache = await new Cache({ env, logger, redis, registry }).start();
 const service = createServer({
   env,
   logger,
   db,
+  cache,
   registry,
   // Replicas are optional (reads fall back to the primary), so only the primary decides readiness.
   readiness: { postgres: () => db.health(), redis: () => redis.ping() },
@@ -26,6 +29,7 @@ await startService(service, {
   host: env.HOST,
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   closers: [
+    { name: 'cache bus', close: () => cache.close() },
     { name: 'redis', close: () => redis.close() },
     { name: 'postgres', close: () => db.close() },
   ],

@@ -1,3 +1,4 @@
+import type { Cache } from '@tablestack/cache';
 import { type Database, readYourWrites } from '@tablestack/db';
 import { createService, type Logger, type ReadinessCheck, type Service } from '@tablestack/service-kit';
 import type { Registry } from 'prom-client';
@@ -11,6 +12,8 @@ export interface ServerDeps {
   logger: Logger;
   /** The database; without it (unit tests of the kit's behaviour) no data routes are mounted. */
   db?: Database;
+  /** The two-tier cache; required with `db`. */
+  cache?: Cache;
   /** Dependency checks for /ready, built by the composition root. */
   readiness?: Record<string, ReadinessCheck>;
   /** Registry shared with the clients' metrics, so /metrics shows them all. */
@@ -27,10 +30,11 @@ export function createServer(deps: ServerDeps): Service {
     jsonBodyLimit: deps.env.JSON_BODY_LIMIT,
     ...(deps.registry ? { registry: deps.registry } : {}),
     routes: (app) => {
-      if (!db) return;
+      const cache = deps.cache;
+      if (!db || !cache) return;
       // Read-your-writes: reads after this user's writes see them (x-db-lsn, managed by the gateway).
       app.use(readYourWrites(db));
-      app.use(restaurantRoutes(db));
+      app.use(restaurantRoutes({ db, cache }));
     },
   });
 }
