@@ -214,8 +214,10 @@ export class Database {
     const context = currentReadContext();
     if (!context?.wrote) return undefined;
     if (context.writeLsn === undefined) {
+      // The insert position, not pg_current_wal_lsn(): with synchronous_commit off the commit record
+      // may not be written out yet, and the write position would then come before this request's commit.
       const { rows } = await this.#primary.pool.query<{ lsn: string }>(
-        'select pg_current_wal_lsn()::text as lsn',
+        'select pg_current_wal_insert_lsn()::text as lsn',
       );
       context.writeLsn = parseLsn(rows[0]!.lsn);
     }
