@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TcpFaultProxy } from '@tablestack/test-tooling';
 import pg from 'pg';
+import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Database, type DbClient } from './create-database.js';
 import { dbEnvSchema } from './db-env.js';
@@ -26,7 +27,7 @@ const logger: DbLogger = {
 };
 
 const opened: Database[] = [];
-function openDatabase(overrides: Record<string, string> = {}): Database {
+function openDatabase(overrides: Record<string, string> = {}, registry?: Registry): Database {
   const env = dbEnvSchema.parse({
     DATABASE_URL: primaryUrl,
     DATABASE_REPLICA_URLS: replicaUrls.join(','),
@@ -36,7 +37,7 @@ function openDatabase(overrides: Record<string, string> = {}): Database {
     DB_POOL_TIMEOUT: '2000',
     ...overrides,
   });
-  const db = new Database({ env, logger, service: 'db-integration-test' }).start();
+  const db = new Database({ env, logger, service: 'db-integration-test', ...(registry ? { registry } : {}) }).start();
   opened.push(db);
   return db;
 }
@@ -321,5 +322,28 @@ describe('typed errors', () => {
       (caught: unknown) => caught,
     );
     expect(raw).toBeInstanceOf(DbConflictError);
+  });
+});
+
+describe('observability', () => {
+  it('DB_ECHO logs every query, slow ones are logged with parameters redacted, pools and lag are metrics', async () => {
+    const registry = new Registry();
+    const db = openDatabase({ DB_ECHO: 'true', DB_SLOW_QUERY_MS: '0' }, registry);
+    await allInRotation(db);
+    const secret = `secret-${randomUUID()}@example.test`;
+    logged.length = 0;
+    await db.write().user.findUnique({ where: { email: secret } });
+    const messages = logged.map((entry) => entry.message);
+    expect(messages).toContain('query');
+    expect(messages).toContain('slow query');
+    const slow = logged.find((entry) => entry.message === 'slow query')!.details as { params: string; query: string };
+    expect(slow.params).toMatch(/redacted/);
+    expect(JSON.stringify(logged)).not.toContain(secret);
+
+    const metrics = await registry.metrics();
+    expect(metrics).toMatch(/db_pool_connections\{server="primary",state="total"\} [1-9]/);
+    expect(metrics).toMatch(/db_query_duration_seconds_count\{server="primary"\} [1-9]/);
+    expect(metrics).toContain('db_replica_lag_ms{replica="replica-1"}');
+    expect(metrics).toContain('db_replica_in_rotation{replica="replica-2"} 1');
   });
 });
