@@ -1,18 +1,47 @@
-// Composition root of the gateway: parse env, create the server, listen, handle signals.
+// Composition root of the gateway: parse env, build clients, create the server, listen, handle signals.
+import { AccessTokens, developmentSecretsIn } from '@tablestack/auth';
 import { RedisConnections } from '@tablestack/redis-client';
 import { createLogger, loadEnvOrExit, startService } from '@tablestack/service-kit';
 import { Registry } from 'prom-client';
 import { envSchema } from './env.js';
+import { rateLimitClassesFrom } from './rate-limit-env.js';
 import { createServer, SERVICE_NAME } from './server.js';
 import { WritePositionStore } from './write-positions.js';
 
 const env = loadEnvOrExit(SERVICE_NAME, envSchema);
+const insecure = developmentSecretsIn(env);
+if (insecure.length > 0) {
+  process.stderr.write(`${SERVICE_NAME}: invalid environment: ${insecure.join(', ')}: the development default must not be used in production\n`);
+  process.exit(1);
+}
 const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL, base: { instance: env.INSTANCE_ID } });
 const registry = new Registry();
 const redis = new RedisConnections({ env, service: SERVICE_NAME, logger, registry });
 redis.warmUp('command');
-const writePositions = new WritePositionStore(redis.command, env.READ_YOUR_WRITES_WINDOW_MS);
-const service = createServer({ env, logger, writePositions, registry });
+const service = createServer({
+  env,
+  logger,
+  registry,
+  tokens: new AccessTokens(env),
+  writePositions: new WritePositionStore(redis.command, env.READ_YOUR_WRITES_WINDOW_MS),
+  ...(env.RATE_LIMIT_ENABLED
+    ? {
+        limits: {
+          redis: redis.command,
+          classes: rateLimitClassesFrom(env),
+          shadow: env.RATE_LIMIT_SHADOW,
+          replicas: env.GATEWAY_REPLICAS,
+          login: { maxFailures: env.LOGIN_MAX_FAILURES, windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS, blockSeconds: env.LOGIN_BLOCK_SECONDS },
+        },
+      }
+    : {}),
+  breakers: {
+    errorThresholdPercentage: env.BREAKER_ERROR_THRESHOLD_PERCENT,
+    resetTimeoutMs: env.BREAKER_RESET_TIMEOUT_MS,
+    volumeThreshold: env.BREAKER_VOLUME_THRESHOLD,
+    rollingWindowMs: env.BREAKER_ROLLING_WINDOW_MS,
+  },
+});
 
 await startService(service, {
   port: env.PORT,
@@ -20,6 +49,7 @@ await startService(service, {
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   closers: [
     { name: 'upstream keep-alive agent', close: () => service.agent.destroy() },
+    { name: 'circuit breakers', close: () => service.pools.forEach((pool) => pool.close()) },
     { name: 'redis', close: () => redis.close() },
   ],
 });

@@ -1,21 +1,45 @@
-import { Agent } from 'node:http';
+import { Agent, type IncomingMessage } from 'node:http';
+import type { AccessTokens } from '@tablestack/auth';
+import type { RedisClient } from '@tablestack/redis-client';
 import { createService, type Logger, type Service } from '@tablestack/service-kit';
+import cors from 'cors';
+import express from 'express';
+import helmet from 'helmet';
 import type { Registry } from 'prom-client';
+import { authenticate } from './authenticate.js';
 import type { Env } from './env.js';
+import { loginProtection } from './login-protection.js';
+import { defaultRateLimitClasses, type RateLimitClass, type RateLimitClassName } from './rate-limit-classes.js';
+import { rateLimit } from './rate-limiter.js';
 import { upstreamHealthCheck } from './upstream-health.js';
-import { UpstreamPool } from './upstream-pool.js';
+import { registerUpstreamMetrics, upstreamStates } from './upstream-metrics.js';
+import { type BreakerSettings, defaultBreakerSettings, UpstreamPool } from './upstream-pool.js';
 import { createUpstreamProxy } from './upstream-proxy.js';
 import { forwardWritePosition, rememberWritePosition, type WritePositionStore } from './write-positions.js';
 
 export const SERVICE_NAME = 'gateway';
 
+type ProxyResHook = (proxyRes: IncomingMessage, req: IncomingMessage) => void;
+
 export interface ServerDeps {
-  env: Pick<Env, 'USER_SERVICE_URLS' | 'RESTAURANT_SERVICE_URLS' | 'UPSTREAM_TIMEOUT_MS' | 'TRUST_PROXY'>;
+  env: Pick<Env, 'USER_SERVICE_URLS' | 'RESTAURANT_SERVICE_URLS' | 'UPSTREAM_TIMEOUT_MS' | 'TRUST_PROXY'> &
+    Partial<Pick<Env, 'CORS_ORIGINS' | 'INTERNAL_AUTH_SECRET'>>;
   logger: Logger;
   /** Keep-alive agent shared by every proxy; the composition root destroys it on shutdown. */
   agent?: Agent;
+  /** Verifies bearer tokens; without it identity is not forwarded (unit tests of routing). */
+  tokens?: AccessTokens;
   /** Read-your-writes positions per user (Redis); without it no position is carried. */
   writePositions?: WritePositionStore;
+  /** Rate limits and login protection on Redis; without it none apply. */
+  limits?: {
+    redis: RedisClient;
+    classes?: Record<RateLimitClassName, RateLimitClass>;
+    shadow?: ReadonlySet<string>;
+    replicas: number;
+    login: { maxFailures: number; windowSeconds: number; blockSeconds: number };
+  };
+  breakers?: BreakerSettings;
   /** Registry shared with the clients' metrics, so /metrics shows them all. */
   registry?: Registry;
 }
@@ -24,43 +48,74 @@ const API_PREFIX = '/api/v1';
 const stripApiPrefix = (path: string) => path.slice(API_PREFIX.length) || '/';
 
 /**
- * The public entry behind nginx: routes /api/v1/* to the services. The services' own /health is
- * reachable as /upstreams/<service>/health. No body parser: proxied bodies stream through.
+ * The public entry behind nginx: verifies tokens, applies rate limits, routes /api/v1/* to the
+ * services over keep-alive pools with a breaker per replica. The services' own /health is reachable
+ * as /upstreams/<service>/health; breaker states at /upstreams. No body parser (except the login
+ * body, for brute-force protection): proxied bodies stream through.
  */
 export function createServer(deps: ServerDeps): Service & { agent: Agent; pools: UpstreamPool[] } {
   const agent = deps.agent ?? new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32 });
-  const users = new UpstreamPool('user-service', deps.env.USER_SERVICE_URLS);
-  const restaurants = new UpstreamPool('restaurant-service', deps.env.RESTAURANT_SERVICE_URLS);
+  const breakers = deps.breakers ?? defaultBreakerSettings;
+  const users = new UpstreamPool('user-service', deps.env.USER_SERVICE_URLS, breakers);
+  const restaurants = new UpstreamPool('restaurant-service', deps.env.RESTAURANT_SERVICE_URLS, breakers);
   const pools = [users, restaurants];
   const timeoutMs = deps.env.UPSTREAM_TIMEOUT_MS;
+  const { logger, limits } = deps;
 
   // Path prefixes owned by each upstream (ARCHITECTURE.md's API table).
   const apiRoutes: Array<{ prefixes: string[]; pool: UpstreamPool }> = [
     { prefixes: ['/auth', '/users'], pool: users },
-    { prefixes: ['/restaurants', '/reviews'], pool: restaurants },
+    { prefixes: ['/restaurants', '/reviews', '/notifications'], pool: restaurants },
   ];
 
   const service = createService({
     name: SERVICE_NAME,
-    logger: deps.logger,
+    logger,
     jsonBodyLimit: false,
     trustProxy: deps.env.TRUST_PROXY,
     ...(deps.registry ? { registry: deps.registry } : {}),
     readiness: Object.fromEntries(pools.map((pool) => [pool.name, upstreamHealthCheck(pool)])),
     routes: (app) => {
+      app.use(helmet());
+      const origins = deps.env.CORS_ORIGINS ?? new Set<string>();
+      app.use(cors({ origin: (origin, done) => done(null, origin !== undefined && origins.has(origin)), maxAge: 600 }));
+
       for (const pool of pools) {
-        app.get(`/upstreams/${pool.name}/health`, createUpstreamProxy({ pool, agent, timeoutMs, pathRewrite: () => '/health' }));
+        app.get(`/upstreams/${pool.name}/health`, createUpstreamProxy({ pool, agent, timeoutMs, pathRewrite: () => '/health', bypassBreakers: true }));
+      }
+      app.get('/upstreams', (_req, res) => {
+        res.json(upstreamStates(pools));
+      });
+
+      if (deps.tokens) app.use(API_PREFIX, authenticate(deps.tokens, deps.env.INTERNAL_AUTH_SECRET ?? ''));
+      if (limits) {
+        app.use(
+          API_PREFIX,
+          rateLimit({
+            redis: limits.redis,
+            classes: limits.classes ?? defaultRateLimitClasses,
+            replicas: limits.replicas,
+            shadow: limits.shadow ?? new Set(),
+            logger,
+          }),
+        );
       }
       const positions = deps.writePositions;
-      if (positions) app.use(API_PREFIX, forwardWritePosition(positions, deps.logger));
+      if (positions) app.use(API_PREFIX, forwardWritePosition(positions, logger));
+
+      const hooks: ProxyResHook[] = [];
+      if (positions) hooks.push(rememberWritePosition(positions, logger));
+      if (limits) {
+        const login = loginProtection({ redis: limits.redis, replicas: limits.replicas, logger, ...limits.login });
+        app.post(`${API_PREFIX}/auth/login`, express.json({ limit: '10kb' }), login.check);
+        hooks.push(login.onProxyRes);
+      }
+      const onProxyRes: ProxyResHook = (proxyRes, req) => {
+        for (const hook of hooks) hook(proxyRes, req);
+      };
+
       for (const { prefixes, pool } of apiRoutes) {
-        const proxy = createUpstreamProxy({
-          pool,
-          agent,
-          timeoutMs,
-          pathRewrite: stripApiPrefix,
-          ...(positions ? { onProxyRes: rememberWritePosition(positions, deps.logger) } : {}),
-        });
+        const proxy = createUpstreamProxy({ pool, agent, timeoutMs, pathRewrite: stripApiPrefix, onProxyRes });
         for (const prefix of prefixes) {
           // One metrics label per prefix: proxied paths are not Express routes.
           app.use(`${API_PREFIX}${prefix}`, (req, res, next) => {
@@ -72,5 +127,6 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
       }
     },
   });
+  registerUpstreamMetrics(service.metrics.registry, pools);
   return { ...service, agent, pools };
 }

@@ -1,10 +1,9 @@
-import type { Agent } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Agent, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { ProblemError, sendProblem } from '@tablestack/service-kit';
-import type { Request, RequestHandler, Response } from 'express';
-import { createProxyMiddleware } from 'http-proxy-middleware';
-import type { UpstreamPool } from './upstream-pool.js';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { createProxyMiddleware, fixRequestBody } from 'http-proxy-middleware';
+import type { CallOutcome, UpstreamPool, UpstreamTarget } from './upstream-pool.js';
 
 export interface UpstreamProxyOptions {
   pool: UpstreamPool;
@@ -15,50 +14,89 @@ export interface UpstreamProxyOptions {
   pathRewrite?: (path: string) => string;
   /** Sees (and may edit the headers of) each upstream response before it is sent on. */
   onProxyRes?: (proxyRes: IncomingMessage, req: IncomingMessage) => void;
+  /** Skip the breakers (health probes must reach a replica whatever its breaker says). */
+  bypassBreakers?: boolean;
 }
 
+/** The replica chosen for a request and its breaker accounting. */
+interface Routed {
+  target: UpstreamTarget;
+  outcome: CallOutcome;
+}
+const routedRequests = new WeakMap<IncomingMessage, Routed>();
+
 /**
- * Streams a request to the next replica of an upstream: no body parsing, request id and
- * `x-forwarded-*` forwarded. A refused or reset connection answers 502, a slow upstream 504, both as
- * problem+json.
+ * Streams a request to the next replica of an upstream whose breaker is closed: no body parsing
+ * (a body parsed earlier, e.g. for login protection, is written back), request id and
+ * `x-forwarded-*` forwarded. A refused or reset connection answers 502, a slow upstream 504, every
+ * replica's breaker open 503 with Retry-After, all as problem+json. 5xx answers, timeouts and
+ * connection errors count against the replica's breaker; 4xx do not.
  */
 export function createUpstreamProxy(options: UpstreamProxyOptions): RequestHandler {
   const { pool } = options;
-  return createProxyMiddleware<Request, Response>({
-    router: () => pool.next(),
+  const proxy = createProxyMiddleware<Request, Response>({
+    router: (req) => routedRequests.get(req)?.target.url ?? pool.next(),
     target: pool.targets[0],
     agent: options.agent,
     xfwd: true,
     ...(options.pathRewrite ? { pathRewrite: (path: string) => options.pathRewrite!(path) } : {}),
     on: {
       // Our own timer rather than http-proxy's proxyTimeout, whose abort looks exactly like a reset.
-      proxyReq: (proxyReq) => {
+      proxyReq: (proxyReq, req) => {
+        fixRequestBody(proxyReq, req);
         proxyReq.setTimeout(options.timeoutMs, () => {
           proxyReq.destroy(Object.assign(new Error('upstream timed out'), { code: UPSTREAM_TIMEOUT }));
         });
       },
-      ...(options.onProxyRes ? { proxyRes: options.onProxyRes } : {}),
-      error: (error, req, res) => onProxyError(pool.name, error, req, res),
+      proxyRes: (proxyRes, req) => {
+        const routed = routedRequests.get(req);
+        if ((proxyRes.statusCode ?? 502) >= 500) routed?.outcome.failed(`status ${proxyRes.statusCode}`);
+        else routed?.outcome.succeeded();
+        options.onProxyRes?.(proxyRes, req);
+      },
+      error: (error, req, res) => {
+        routedRequests.get(req)?.outcome.failed((error as Error & { code?: string }).code ?? 'error');
+        onProxyError(pool.name, error, req, res);
+      },
     },
   });
+  if (options.bypassBreakers) return proxy;
+  return (req: Request, res: Response, next: NextFunction) => {
+    const target = pool.pick();
+    if (!target) {
+      const retryAfter = Math.ceil(pool.retryAfterMs / 1000);
+      sendProblem(
+        res,
+        new ProblemError('UPSTREAM_UNAVAILABLE', {
+          status: 503,
+          title: 'Service unavailable',
+          detail: `${pool.name} is failing; the gateway stopped calling it for now.`,
+          headers: { 'Retry-After': String(retryAfter) },
+        }),
+        { requestId: String(req.id ?? ''), instance: req.originalUrl },
+      );
+      return;
+    }
+    const outcome = target.call();
+    routedRequests.set(req, { target, outcome });
+    // A client that goes away is not the upstream's fault.
+    res.once('close', () => outcome.succeeded());
+    proxy(req, res, next);
+  };
 }
 
 const UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT';
 
-function onProxyError(
-  upstream: string,
-  error: Error & { code?: string },
-  req: IncomingMessage,
-  res: ServerResponse | Socket,
-): void {
+function onProxyError(upstream: string, error: Error & { code?: string }, req: IncomingMessage, res: ServerResponse | Socket): void {
   const request = req as Request;
   request.log?.warn({ upstream, code: error.code, err: error }, 'upstream request failed');
   if (!('setHeader' in res) || res.headersSent) {
     res.destroy();
     return;
   }
-  const problem = error.code === UPSTREAM_TIMEOUT
-    ? new ProblemError('GATEWAY_TIMEOUT', { detail: `${upstream} did not answer in time` })
-    : new ProblemError('BAD_GATEWAY', { detail: `${upstream} is unavailable` });
+  const problem =
+    error.code === UPSTREAM_TIMEOUT
+      ? new ProblemError('GATEWAY_TIMEOUT', { detail: `${upstream} did not answer in time` })
+      : new ProblemError('BAD_GATEWAY', { detail: `${upstream} is unavailable` });
   sendProblem(res as Response, problem, { requestId: String(request.id ?? ''), instance: request.originalUrl });
 }

@@ -37,14 +37,19 @@ export class WritePositionStore {
   }
 }
 
+/** The key chosen for a request on its way in, reused for its answer. */
+const requestUsers = new WeakMap<IncomingMessage, string>();
+
 /**
- * Who the request is for, as far as read-your-writes is concerned: a hash of its credentials (the
- * bearer token), so the key never holds the token itself. Anonymous requests have no window.
+ * Who the request is for, as far as read-your-writes is concerned: the user id the gateway verified,
+ * or (without token verification, in tests) a hash of the credentials, so the key never holds a
+ * token. Anonymous requests have no window.
  */
-export function userKeyOf(req: IncomingMessage): string | undefined {
+export function userKeyOf(req: IncomingMessage, verifiedUserId?: string): string | undefined {
+  if (verifiedUserId) return `u:${verifiedUserId}`;
   const authorization = req.headers.authorization;
   if (!authorization) return undefined;
-  return createHash('sha256').update(authorization).digest('base64url').slice(0, 32);
+  return `t:${createHash('sha256').update(authorization).digest('base64url').slice(0, 32)}`;
 }
 
 /**
@@ -53,10 +58,11 @@ export function userKeyOf(req: IncomingMessage): string | undefined {
  * on without it: reads may then briefly miss the user's own write, which beats failing the request.
  */
 export function forwardWritePosition(store: WritePositionStore, logger: Logger): RequestHandler {
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     delete req.headers[DB_LSN_HEADER];
-    const user = userKeyOf(req);
+    const user = userKeyOf(req, (res.locals.identity as { userId?: string } | undefined)?.userId);
     if (user) {
+      requestUsers.set(req, user);
       try {
         const lsn = await store.get(user);
         if (lsn) req.headers[DB_LSN_HEADER] = lsn;
@@ -77,7 +83,7 @@ export function rememberWritePosition(store: WritePositionStore, logger: Logger)
     const header = proxyRes.headers[DB_LSN_HEADER];
     if (header === undefined) return;
     delete proxyRes.headers[DB_LSN_HEADER];
-    const user = userKeyOf(req);
+    const user = requestUsers.get(req);
     const lsn = Array.isArray(header) ? header[0] : header;
     if (!user || !lsn) return;
     store.remember(user, lsn).catch((error: Error) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AccessTokens, authEnvSchema } from '@tablestack/auth';
 import { RedisConnections, redisEnvSchema } from '@tablestack/redis-client';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +51,10 @@ async function postgresConnectionsByName(): Promise<Map<string, number>> {
   return counts;
 }
 
+// Real access tokens (the stack runs on the development secret), one user per request.
+const tokens = new AccessTokens(authEnvSchema.parse({}));
+const bearers = Promise.all(Array.from({ length: CONCURRENCY }, (_, index) => tokens.issue({ userId: randomUUID(), role: 'USER' })));
+
 let waves = 0;
 async function wave(): Promise<number[]> {
   const ids = restaurantIds.slice(waves * CONCURRENCY, (waves + 1) * CONCURRENCY);
@@ -57,7 +62,7 @@ async function wave(): Promise<number[]> {
   return Promise.all(
     ids.map(async (id, index) => {
       const response = await fetch(`${stackEnv.publicUrl}/api/v1/restaurants/${id}`, {
-        headers: { authorization: `Bearer load-user-${index}` },
+        headers: { authorization: `Bearer ${(await bearers)[index]}` },
       });
       await response.arrayBuffer();
       return response.status;

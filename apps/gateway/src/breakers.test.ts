@@ -1,0 +1,93 @@
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '@tablestack/service-kit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from './server.js';
+import { startTestUpstream } from './test-upstream.js';
+
+// Breakers per upstream replica, with real upstream servers on loopback.
+const closers: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+async function gateway(restaurants: string[]) {
+  const service = createServer({
+    env: { USER_SERVICE_URLS: ['http://127.0.0.1:9'], RESTAURANT_SERVICE_URLS: restaurants, UPSTREAM_TIMEOUT_MS: 1000, TRUST_PROXY: 'loopback' },
+    logger: createLogger({ name: 'gateway', level: 'silent' }),
+    breakers: { errorThresholdPercentage: 50, resetTimeoutMs: 300, volumeThreshold: 4, rollingWindowMs: 10_000 },
+  });
+  const server = service.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  closers.push(() => {
+    service.pools.forEach((pool) => pool.close());
+    service.agent.destroy();
+    server.close();
+  });
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, service };
+}
+
+const get = async (url: string) => {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.text(), retryAfter: response.headers.get('retry-after') };
+};
+
+describe('circuit breakers', () => {
+  it('open on 5xx answers: then 503 problem+json with Retry-After, without calling the upstream', async () => {
+    let failing = true;
+    const upstream = await startTestUpstream((_req, res) => {
+      res.statusCode = failing ? 500 : 200;
+      res.end(failing ? 'boom' : 'ok');
+    });
+    closers.push(upstream.close);
+    const { base, service } = await gateway([upstream.url]);
+
+    for (let index = 0; index < 4; index += 1) expect((await get(`${base}/api/v1/restaurants`)).status).toBe(500);
+    expect(service.pools[1]!.members[0]!.state).toBe('open');
+    const hitsWhenOpen = upstream.hits();
+    const refused = await get(`${base}/api/v1/restaurants`);
+    expect(refused.status).toBe(503);
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503 });
+    expect(refused.body).not.toContain('boom');
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(upstream.hits()).toBe(hitsWhenOpen);
+
+    // It recovers on its own: after the reset timeout one trial goes through, and it closes.
+    failing = false;
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect((await get(`${base}/api/v1/restaurants`)).status).toBe(200);
+    expect(service.pools[1]!.members[0]!.state).toBe('closed');
+  });
+
+  it('do not count 4xx answers', async () => {
+    const upstream = await startTestUpstream((_req, res) => {
+      res.statusCode = 404;
+      res.end('{}');
+    });
+    closers.push(upstream.close);
+    const { base, service } = await gateway([upstream.url]);
+    for (let index = 0; index < 10; index += 1) expect((await get(`${base}/api/v1/restaurants/x`)).status).toBe(404);
+    expect(service.pools[1]!.members[0]!.state).toBe('closed');
+  });
+
+  it('take a killed replica out while the other keeps answering, and bring it back when it returns', async () => {
+    const alive = await startTestUpstream((_req, res) => res.end('alive'));
+    closers.push(alive.close);
+    const doomed = await startTestUpstream((_req, res) => res.end('doomed'));
+    const port = Number(new URL(doomed.url).port);
+    const { base, service } = await gateway([alive.url, doomed.url]);
+    await doomed.close(); // killed: connections refused
+
+    const statuses: number[] = [];
+    for (let index = 0; index < 20; index += 1) statuses.push((await get(`${base}/api/v1/restaurants`)).status);
+    // The first calls to the dead replica fail (502) until its breaker opens; then only the live one answers.
+    expect(statuses.slice(-10)).toEqual(Array(10).fill(200));
+    expect(service.pools[1]!.members[1]!.state).toBe('open');
+
+    const back = await startTestUpstream((_req, res) => res.end('back'), port);
+    closers.push(back.close);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const bodies = new Set<string>();
+    for (let index = 0; index < 6; index += 1) bodies.add((await get(`${base}/api/v1/restaurants`)).body);
+    expect(bodies).toEqual(new Set(['alive', 'back']));
+  });
+});
