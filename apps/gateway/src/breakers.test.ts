@@ -50,6 +50,10 @@ describe('circuit breakers', () => {
     expect(refused.body).not.toContain('boom');
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(upstream.hits()).toBe(hitsWhenOpen);
+    // /health stays 200 (liveness) and shows each upstream replica's state.
+    const health = await fetch(`${base}/health`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { upstreams: Record<string, Array<{ state: string }>> }).upstreams['restaurant-service']![0]!.state).toBe('open');
 
     // It recovers on its own: after the reset timeout one trial goes through, and it closes.
     failing = false;

@@ -75,6 +75,8 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
     trustProxy: deps.env.TRUST_PROXY,
     ...(deps.registry ? { registry: deps.registry } : {}),
     readiness: Object.fromEntries(pools.map((pool) => [pool.name, upstreamHealthCheck(pool)])),
+    // Aggregated: the breaker state of every upstream replica, as the gateway sees it.
+    healthDetails: () => ({ upstreams: upstreamStates(pools) }),
     routes: (app) => {
       app.use(helmet());
       const origins = deps.env.CORS_ORIGINS ?? new Set<string>();

@@ -19,6 +19,11 @@ export interface CreateServiceOptions {
   /** Upper bound of each readiness check. @default 2000 */
   readinessTimeoutMs?: number;
   /**
+   * Extra members of the /health answer (e.g. the gateway's view of each upstream). /health stays
+   * a liveness probe: it answers 200 whatever they say.
+   */
+  healthDetails?: () => Record<string, unknown>;
+  /**
    * Limit of JSON request bodies; larger bodies get 413. `false` mounts no body parser at all, which
    * the gateway needs so that proxied bodies stream through untouched.
    * @default '100kb'
@@ -68,7 +73,7 @@ export function createService(options: CreateServiceOptions): Service {
   app.use(trackInFlight(lifecycle));
 
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: options.name });
+    res.json({ status: 'ok', service: options.name, ...options.healthDetails?.() });
   });
   app.get('/ready', async (_req, res) => {
     if (lifecycle.shuttingDown) {
