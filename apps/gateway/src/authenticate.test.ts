@@ -16,23 +16,39 @@ beforeAll(async () => {
   const upstream = await startTestUpstream(echo);
   closers.push(upstream.close);
   const service = createServer({
-    env: { USER_SERVICE_URLS: [upstream.url], RESTAURANT_SERVICE_URLS: [upstream.url], UPSTREAM_TIMEOUT_MS: 2000, TRUST_PROXY: 'loopback', INTERNAL_AUTH_SECRET: env.INTERNAL_AUTH_SECRET },
+    env: {
+      USER_SERVICE_URLS: [upstream.url],
+      RESTAURANT_SERVICE_URLS: [upstream.url],
+      UPSTREAM_TIMEOUT_MS: 2000,
+      TRUST_PROXY: 'loopback',
+      INTERNAL_AUTH_SECRET: env.INTERNAL_AUTH_SECRET,
+    },
     logger: createLogger({ name: 'gateway', level: 'silent' }),
     tokens,
   });
   const server = service.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closers.push(() => server.close(), () => service.agent.destroy(), () => service.pools.forEach((pool) => pool.close()));
+  closers.push(
+    () => server.close(),
+    () => service.agent.destroy(),
+    () => service.pools.forEach((pool) => pool.close()),
+  );
 });
 afterAll(() => closers.forEach((close) => close()));
 
-const forged = { [IDENTITY_HEADERS.userId]: 'someone-else', [IDENTITY_HEADERS.role]: 'ADMIN', [IDENTITY_HEADERS.internalAuth]: 'guess' };
+const forged = {
+  [IDENTITY_HEADERS.userId]: 'someone-else',
+  [IDENTITY_HEADERS.role]: 'ADMIN',
+  [IDENTITY_HEADERS.internalAuth]: 'guess',
+};
 type Seen = { headers: Record<string, string> };
 
 describe('authentication at the gateway', () => {
   it('forwards the verified identity with the internal secret', async () => {
-    const response = await fetch(`${base}/api/v1/users/me`, { headers: { authorization: `Bearer ${await tokens.issue(alice)}` } });
+    const response = await fetch(`${base}/api/v1/users/me`, {
+      headers: { authorization: `Bearer ${await tokens.issue(alice)}` },
+    });
     const seen = (await response.json()) as Seen;
     expect(seen.headers[IDENTITY_HEADERS.userId]).toBe(alice.userId);
     expect(seen.headers[IDENTITY_HEADERS.role]).toBe('USER');
@@ -44,26 +60,55 @@ describe('authentication at the gateway', () => {
     expect(anonymous.headers[IDENTITY_HEADERS.userId]).toBeUndefined();
     expect(anonymous.headers[IDENTITY_HEADERS.internalAuth]).toBeUndefined();
     const withToken = (await (
-      await fetch(`${base}/api/v1/users/me`, { headers: { ...forged, authorization: `Bearer ${await tokens.issue(alice)}` } })
+      await fetch(`${base}/api/v1/users/me`, {
+        headers: { ...forged, authorization: `Bearer ${await tokens.issue(alice)}` },
+      })
     ).json()) as Seen;
     expect(withToken.headers[IDENTITY_HEADERS.userId]).toBe(alice.userId);
     expect(withToken.headers[IDENTITY_HEADERS.role]).toBe('USER');
   });
 
   const secret = new TextEncoder().encode(env.JWT_SECRET);
-  const claims = () => new SignJWT({ role: 'ADMIN' }).setSubject(alice.userId).setIssuer(env.JWT_ISSUER).setIssuedAt();
+  const claims = () =>
+    new SignJWT({ role: 'ADMIN' }).setSubject(alice.userId).setIssuer(env.JWT_ISSUER).setIssuedAt();
   it.each([
     ['a tampered signature', async () => `${(await tokens.issue(alice)).slice(0, -3)}abc`, 'INVALID_TOKEN'],
-    ['alg: none', async () => new UnsecuredJWT({ role: 'ADMIN' }).setSubject(alice.userId).setIssuer(env.JWT_ISSUER).setAudience(env.JWT_AUDIENCE).setExpirationTime('1h').encode(), 'INVALID_TOKEN'],
-    ['the wrong audience', async () => claims().setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setAudience('other').setExpirationTime('1h').sign(secret), 'INVALID_TOKEN'],
+    [
+      'alg: none',
+      async () =>
+        new UnsecuredJWT({ role: 'ADMIN' })
+          .setSubject(alice.userId)
+          .setIssuer(env.JWT_ISSUER)
+          .setAudience(env.JWT_AUDIENCE)
+          .setExpirationTime('1h')
+          .encode(),
+      'INVALID_TOKEN',
+    ],
+    [
+      'the wrong audience',
+      async () =>
+        claims()
+          .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+          .setAudience('other')
+          .setExpirationTime('1h')
+          .sign(secret),
+      'INVALID_TOKEN',
+    ],
     [
       'an expired token',
-      async () => claims().setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setAudience(env.JWT_AUDIENCE).setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(secret),
+      async () =>
+        claims()
+          .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+          .setAudience(env.JWT_AUDIENCE)
+          .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
+          .sign(secret),
       'TOKEN_EXPIRED',
     ],
     ['a malformed header', async () => 'not-a-token with spaces', 'INVALID_TOKEN'],
   ])('answers 401 problem+json for %s, without calling the upstream', async (_name, make, code) => {
-    const response = await fetch(`${base}/api/v1/users/me`, { headers: { authorization: `Bearer ${await make()}` } });
+    const response = await fetch(`${base}/api/v1/users/me`, {
+      headers: { authorization: `Bearer ${await make()}` },
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(response.headers.get('www-authenticate')).toContain('Bearer');

@@ -1,4 +1,10 @@
-import { type AccessTokens, type Identity, InvalidTokenError, setIdentityHeaders, stripIdentityHeaders } from '@tablestack/auth';
+import {
+  type AccessTokens,
+  type Identity,
+  InvalidTokenError,
+  setIdentityHeaders,
+  stripIdentityHeaders,
+} from '@tablestack/auth';
 import { ProblemError } from '@tablestack/service-kit';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
@@ -25,7 +31,12 @@ export function authenticate(tokens: AccessTokens, internalSecret: string): Requ
       identity = await tokens.verify(match[1]!);
     } catch (error) {
       const expired = error instanceof InvalidTokenError && error.reason === 'expired';
-      next(invalid(expired ? 'The access token has expired; refresh it.' : 'The access token is not valid.', expired));
+      next(
+        invalid(
+          expired ? 'The access token has expired; refresh it.' : 'The access token is not valid.',
+          expired,
+        ),
+      );
       return;
     }
     setIdentityHeaders(req, identity, internalSecret);

@@ -12,9 +12,19 @@ afterEach(async () => {
 
 async function gateway(restaurants: string[]) {
   const service = createServer({
-    env: { USER_SERVICE_URLS: ['http://127.0.0.1:9'], RESTAURANT_SERVICE_URLS: restaurants, UPSTREAM_TIMEOUT_MS: 1000, TRUST_PROXY: 'loopback' },
+    env: {
+      USER_SERVICE_URLS: ['http://127.0.0.1:9'],
+      RESTAURANT_SERVICE_URLS: restaurants,
+      UPSTREAM_TIMEOUT_MS: 1000,
+      TRUST_PROXY: 'loopback',
+    },
     logger: createLogger({ name: 'gateway', level: 'silent' }),
-    breakers: { errorThresholdPercentage: 50, resetTimeoutMs: 300, volumeThreshold: 4, rollingWindowMs: 10_000 },
+    breakers: {
+      errorThresholdPercentage: 50,
+      resetTimeoutMs: 300,
+      volumeThreshold: 4,
+      rollingWindowMs: 10_000,
+    },
   });
   const server = service.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -28,7 +38,11 @@ async function gateway(restaurants: string[]) {
 
 const get = async (url: string) => {
   const response = await fetch(url);
-  return { status: response.status, body: await response.text(), retryAfter: response.headers.get('retry-after') };
+  return {
+    status: response.status,
+    body: await response.text(),
+    retryAfter: response.headers.get('retry-after'),
+  };
 };
 
 describe('circuit breakers', () => {
@@ -41,7 +55,8 @@ describe('circuit breakers', () => {
     closers.push(upstream.close);
     const { base, service } = await gateway([upstream.url]);
 
-    for (let index = 0; index < 4; index += 1) expect((await get(`${base}/api/v1/restaurants`)).status).toBe(500);
+    for (let index = 0; index < 4; index += 1)
+      expect((await get(`${base}/api/v1/restaurants`)).status).toBe(500);
     expect(service.pools[1]!.members[0]!.state).toBe('open');
     const hitsWhenOpen = upstream.hits();
     const refused = await get(`${base}/api/v1/restaurants`);
@@ -53,7 +68,11 @@ describe('circuit breakers', () => {
     // /health stays 200 (liveness) and shows each upstream replica's state.
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
-    expect(((await health.json()) as { upstreams: Record<string, Array<{ state: string }>> }).upstreams['restaurant-service']![0]!.state).toBe('open');
+    expect(
+      ((await health.json()) as { upstreams: Record<string, Array<{ state: string }>> }).upstreams[
+        'restaurant-service'
+      ]![0]!.state,
+    ).toBe('open');
 
     // It recovers on its own: after the reset timeout one trial goes through, and it closes.
     failing = false;
@@ -69,7 +88,8 @@ describe('circuit breakers', () => {
     });
     closers.push(upstream.close);
     const { base, service } = await gateway([upstream.url]);
-    for (let index = 0; index < 10; index += 1) expect((await get(`${base}/api/v1/restaurants/x`)).status).toBe(404);
+    for (let index = 0; index < 10; index += 1)
+      expect((await get(`${base}/api/v1/restaurants/x`)).status).toBe(404);
     expect(service.pools[1]!.members[0]!.state).toBe('closed');
   });
 
@@ -82,7 +102,8 @@ describe('circuit breakers', () => {
     await doomed.close(); // killed: connections refused
 
     const statuses: number[] = [];
-    for (let index = 0; index < 20; index += 1) statuses.push((await get(`${base}/api/v1/restaurants`)).status);
+    for (let index = 0; index < 20; index += 1)
+      statuses.push((await get(`${base}/api/v1/restaurants`)).status);
     // The first calls to the dead replica fail (502) until its breaker opens; then only the live one answers.
     expect(statuses.slice(-10)).toEqual(Array(10).fill(200));
     expect(service.pools[1]!.members[1]!.state).toBe('open');

@@ -7,13 +7,26 @@ import { z } from 'zod';
 const urlList = z
   .string()
   .min(1)
-  .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((url) => url.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.url({ protocol: /^https?$/ })).min(1));
 
 const names = z
   .string()
   .default('')
-  .transform((value) => new Set(value.split(',').map((name) => name.trim()).filter(Boolean)));
+  .transform(
+    (value) =>
+      new Set(
+        value
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      ),
+  );
 
 const limit = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
 

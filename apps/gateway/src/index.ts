@@ -11,10 +11,16 @@ import { WritePositionStore } from './write-positions.js';
 const env = loadEnvOrExit(SERVICE_NAME, envSchema);
 const insecure = developmentSecretsIn(env);
 if (insecure.length > 0) {
-  process.stderr.write(`${SERVICE_NAME}: invalid environment: ${insecure.join(', ')}: the development default must not be used in production\n`);
+  process.stderr.write(
+    `${SERVICE_NAME}: invalid environment: ${insecure.join(', ')}: the development default must not be used in production\n`,
+  );
   process.exit(1);
 }
-const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL, base: { instance: env.INSTANCE_ID } });
+const logger = createLogger({
+  name: SERVICE_NAME,
+  level: env.LOG_LEVEL,
+  base: { instance: env.INSTANCE_ID },
+});
 const registry = new Registry();
 const redis = new RedisConnections({ env, service: SERVICE_NAME, logger, registry });
 redis.warmUp('command');
@@ -31,7 +37,11 @@ const service = createServer({
           classes: rateLimitClassesFrom(env),
           shadow: env.RATE_LIMIT_SHADOW,
           replicas: env.GATEWAY_REPLICAS,
-          login: { maxFailures: env.LOGIN_MAX_FAILURES, windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS, blockSeconds: env.LOGIN_BLOCK_SECONDS },
+          login: {
+            maxFailures: env.LOGIN_MAX_FAILURES,
+            windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+            blockSeconds: env.LOGIN_BLOCK_SECONDS,
+          },
         },
       }
     : {}),

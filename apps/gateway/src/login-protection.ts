@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RedisClient } from '@tablestack/redis-client';
 import { ProblemError } from '@tablestack/service-kit';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface LoginProtectionOptions {
   redis: RedisClient;
@@ -18,8 +18,9 @@ export interface LoginProtectionOptions {
 const attempts = new WeakMap<IncomingMessage, string>();
 
 /**
- * Brute-force protection of POST /auth/login: consecutive failures per email + client IP (counted
- * when the user-service answers 401), then a block. A success clears the count. The small login
+ * Brute-force protection of POST /auth/login: attempts per email + client IP are counted as they
+ * come, a success (200) clears the count, so LOGIN_MAX_FAILURES consecutive failures block the next
+ * attempts for LOGIN_BLOCK_SECONDS. The small login
  * body is parsed here to read the email, and written back to the upstream by the proxy.
  */
 export function loginProtection(options: LoginProtectionOptions): {
@@ -49,9 +50,12 @@ export function loginProtection(options: LoginProtectionOptions): {
     const key = `${email}:${req.ip}`;
     attempts.set(req, key);
     try {
-      const state = await failures.get(key);
-      if (state && state.consumedPoints >= options.maxFailures) {
-        const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+      // Every attempt counts before it is made (counting failures afterwards would let a fast
+      // attacker slip attempts in before the count lands); a success clears the count.
+      await failures.consume(key);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) {
+        const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         next(
           new ProblemError('LOGIN_BLOCKED', {
             status: 429,
@@ -62,8 +66,10 @@ export function loginProtection(options: LoginProtectionOptions): {
         );
         return;
       }
-    } catch (error) {
-      options.logger.warn({ err: { message: (error as Error).message } }, 'login protection unavailable');
+      options.logger.warn(
+        { err: { message: (rejection as Error)?.message } },
+        'login protection unavailable',
+      );
     }
     next();
   };
@@ -71,8 +77,12 @@ export function loginProtection(options: LoginProtectionOptions): {
   const onProxyRes = (proxyRes: IncomingMessage, req: IncomingMessage) => {
     const key = attempts.get(req);
     if (!key) return;
-    const settle = proxyRes.statusCode === 401 ? failures.penalty(key, 1) : proxyRes.statusCode === 200 ? failures.delete(key) : undefined;
-    settle?.catch((error: unknown) => options.logger.warn({ err: { message: (error as Error)?.message } }, 'login protection not updated'));
+    if (proxyRes.statusCode !== 200) return;
+    failures
+      .delete(key)
+      .catch((error: unknown) =>
+        options.logger.warn({ err: { message: (error as Error)?.message } }, 'login protection not updated'),
+      );
   };
 
   return { check, onProxyRes };

@@ -1,7 +1,13 @@
 import type { Identity } from '@tablestack/auth';
 
 /** ARCHITECTURE.md's rate limit classes. */
-export type RateLimitClassName = 'public-read' | 'authenticated-read' | 'public-write' | 'authenticated-write' | 'search' | 'admin';
+export type RateLimitClassName =
+  | 'public-read'
+  | 'authenticated-read'
+  | 'public-write'
+  | 'authenticated-write'
+  | 'search'
+  | 'admin';
 
 export interface RateLimitClass {
   name: RateLimitClassName;
@@ -27,7 +33,8 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Which class a request to the public API falls in (path without /api/v1). */
 export function classify(method: string, path: string, identity: Identity | undefined): RateLimitClassName {
-  if (identity?.role === 'ADMIN' && (path.startsWith('/admin') || path.startsWith('/users/by-email'))) return 'admin';
+  if (identity?.role === 'ADMIN' && (path.startsWith('/admin') || path.startsWith('/users/by-email')))
+    return 'admin';
   if (READ_METHODS.has(method)) {
     if (path === '/restaurants/search' || path.startsWith('/restaurants/search?')) return 'search';
     return identity ? 'authenticated-read' : 'public-read';

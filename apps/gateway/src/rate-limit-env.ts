@@ -1,5 +1,9 @@
 import type { Env } from './env.js';
-import { defaultRateLimitClasses, type RateLimitClass, type RateLimitClassName } from './rate-limit-classes.js';
+import {
+  defaultRateLimitClasses,
+  type RateLimitClass,
+  type RateLimitClassName,
+} from './rate-limit-classes.js';
 
 /** The classes with the per-minute limits of the env. */
 export function rateLimitClassesFrom(env: Env): Record<RateLimitClassName, RateLimitClass> {
@@ -12,6 +16,9 @@ export function rateLimitClassesFrom(env: Env): Record<RateLimitClassName, RateL
     admin: env.RATE_LIMIT_ADMIN,
   };
   return Object.fromEntries(
-    Object.entries(defaultRateLimitClasses).map(([name, spec]) => [name, { ...spec, limit: limits[name as RateLimitClassName] }]),
+    Object.entries(defaultRateLimitClasses).map(([name, spec]) => [
+      name,
+      { ...spec, limit: limits[name as RateLimitClassName] },
+    ]),
   ) as Record<RateLimitClassName, RateLimitClass>;
 }

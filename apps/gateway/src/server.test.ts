@@ -11,7 +11,14 @@ async function startUpstream(name: string, delayMs = 0): Promise<{ server: Serve
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ upstream: name, url: req.url, headers: req.headers, bodyLength: Buffer.concat(chunks).length }));
+    res.end(
+      JSON.stringify({
+        upstream: name,
+        url: req.url,
+        headers: req.headers,
+        bodyLength: Buffer.concat(chunks).length,
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
@@ -26,7 +33,12 @@ async function closedPortUrl(): Promise<string> {
 const opened: Server[] = [];
 async function startGateway(users: string[], restaurants: string[], timeoutMs = 2000) {
   const service = createServer({
-    env: { USER_SERVICE_URLS: users, RESTAURANT_SERVICE_URLS: restaurants, UPSTREAM_TIMEOUT_MS: timeoutMs, TRUST_PROXY: 'loopback' },
+    env: {
+      USER_SERVICE_URLS: users,
+      RESTAURANT_SERVICE_URLS: restaurants,
+      UPSTREAM_TIMEOUT_MS: timeoutMs,
+      TRUST_PROXY: 'loopback',
+    },
     logger: createLogger({ name: 'gateway', level: 'silent' }),
   });
   const server = service.app.listen(0, '127.0.0.1');
@@ -75,7 +87,10 @@ describe('gateway', () => {
 
   it('routes /api/v1/restaurants and /reviews to the restaurant-service', async () => {
     const { base } = await startGateway([userA], [restaurant]);
-    for (const [path, url] of [['/api/v1/restaurants?city=Lyon', '/restaurants?city=Lyon'], ['/api/v1/reviews/7', '/reviews/7']]) {
+    for (const [path, url] of [
+      ['/api/v1/restaurants?city=Lyon', '/restaurants?city=Lyon'],
+      ['/api/v1/reviews/7', '/reviews/7'],
+    ]) {
       const echo = (await (await fetch(`${base}${path}`)).json()) as Echo;
       expect(echo).toMatchObject({ upstream: 'restaurant', url });
     }
@@ -111,7 +126,11 @@ describe('gateway', () => {
     const response = await fetch(`${base}/api/v1/users/me`, { headers: { 'x-request-id': 'down-1' } });
     expect(response.status).toBe(502);
     expect(response.headers.get('content-type')).toMatch(/problem\+json/);
-    expect(await response.json()).toMatchObject({ code: 'BAD_GATEWAY', requestId: 'down-1', detail: 'user-service is unavailable' });
+    expect(await response.json()).toMatchObject({
+      code: 'BAD_GATEWAY',
+      requestId: 'down-1',
+      detail: 'user-service is unavailable',
+    });
   });
 
   it('answers 504 problem+json when an upstream is slower than its timeout', async () => {
@@ -130,7 +149,9 @@ describe('gateway', () => {
     const down = await startGateway([userA], [await closedPortUrl()]);
     const ready = await fetch(`${down.base}/ready`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ checks: { 'user-service': { ok: true }, 'restaurant-service': { ok: false } } });
+    expect(await ready.json()).toMatchObject({
+      checks: { 'user-service': { ok: true }, 'restaurant-service': { ok: false } },
+    });
   });
 
   it('answers 404 problem+json for routes no upstream owns', async () => {

@@ -9,7 +9,11 @@ import type { Registry } from 'prom-client';
 import { authenticate } from './authenticate.js';
 import type { Env } from './env.js';
 import { loginProtection } from './login-protection.js';
-import { defaultRateLimitClasses, type RateLimitClass, type RateLimitClassName } from './rate-limit-classes.js';
+import {
+  defaultRateLimitClasses,
+  type RateLimitClass,
+  type RateLimitClassName,
+} from './rate-limit-classes.js';
 import { rateLimit } from './rate-limiter.js';
 import { upstreamHealthCheck } from './upstream-health.js';
 import { registerUpstreamMetrics, upstreamStates } from './upstream-metrics.js';
@@ -54,7 +58,10 @@ const stripApiPrefix = (path: string) => path.slice(API_PREFIX.length) || '/';
  * body, for brute-force protection): proxied bodies stream through.
  */
 export function createServer(deps: ServerDeps): Service & { agent: Agent; pools: UpstreamPool[] } {
-  const agent = deps.agent ?? new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32 });
+  // Idle upstream connections are dropped after 30 s, well before the services' own 65 s keep-alive
+  // timeout, so the gateway never reuses a connection the service is closing.
+  const agent =
+    deps.agent ?? new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32, timeout: 30_000 });
   const breakers = deps.breakers ?? defaultBreakerSettings;
   const users = new UpstreamPool('user-service', deps.env.USER_SERVICE_URLS, breakers);
   const restaurants = new UpstreamPool('restaurant-service', deps.env.RESTAURANT_SERVICE_URLS, breakers);
@@ -80,10 +87,18 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
     routes: (app) => {
       app.use(helmet());
       const origins = deps.env.CORS_ORIGINS ?? new Set<string>();
-      app.use(cors({ origin: (origin, done) => done(null, origin !== undefined && origins.has(origin)), maxAge: 600 }));
+      app.use(
+        cors({
+          origin: (origin, done) => done(null, origin !== undefined && origins.has(origin)),
+          maxAge: 600,
+        }),
+      );
 
       for (const pool of pools) {
-        app.get(`/upstreams/${pool.name}/health`, createUpstreamProxy({ pool, agent, timeoutMs, pathRewrite: () => '/health', bypassBreakers: true }));
+        app.get(
+          `/upstreams/${pool.name}/health`,
+          createUpstreamProxy({ pool, agent, timeoutMs, pathRewrite: () => '/health', bypassBreakers: true }),
+        );
       }
       app.get('/upstreams', (_req, res) => {
         res.json(upstreamStates(pools));
@@ -108,7 +123,12 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
       const hooks: ProxyResHook[] = [];
       if (positions) hooks.push(rememberWritePosition(positions, logger));
       if (limits) {
-        const login = loginProtection({ redis: limits.redis, replicas: limits.replicas, logger, ...limits.login });
+        const login = loginProtection({
+          redis: limits.redis,
+          replicas: limits.replicas,
+          logger,
+          ...limits.login,
+        });
         app.post(`${API_PREFIX}/auth/login`, express.json({ limit: '10kb' }), login.check);
         hooks.push(login.onProxyRes);
       }
@@ -117,7 +137,13 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
       };
 
       for (const { prefixes, pool } of apiRoutes) {
-        const proxy = createUpstreamProxy({ pool, agent, timeoutMs, pathRewrite: stripApiPrefix, onProxyRes });
+        const proxy = createUpstreamProxy({
+          pool,
+          agent,
+          timeoutMs,
+          pathRewrite: stripApiPrefix,
+          onProxyRes,
+        });
         for (const prefix of prefixes) {
           // One metrics label per prefix: proxied paths are not Express routes.
           app.use(`${API_PREFIX}${prefix}`, (req, res, next) => {

@@ -11,7 +11,9 @@ export function registerUpstreamMetrics(registry: Registry, pools: readonly Upst
     labelNames: ['upstream', 'target'],
     registers: [registry],
     collect() {
-      for (const pool of pools) for (const member of pool.members) this.set({ upstream: pool.name, target: member.url }, stateValue[member.state]);
+      for (const pool of pools)
+        for (const member of pool.members)
+          this.set({ upstream: pool.name, target: member.url }, stateValue[member.state]);
     },
   });
 }
@@ -23,7 +25,13 @@ export function upstreamStates(pools: readonly UpstreamPool[]) {
       pool.name,
       pool.members.map((member) => {
         const stats = member.breaker.stats;
-        return { target: member.url, state: member.state, successes: stats.successes, failures: stats.failures, rejects: stats.rejects };
+        return {
+          target: member.url,
+          state: member.state,
+          successes: stats.successes,
+          failures: stats.failures,
+          rejects: stats.rejects,
+        };
       }),
     ]),
   );

@@ -5,7 +5,13 @@ describe('UpstreamPool', () => {
   it('hands out replicas round robin', () => {
     const pool = new UpstreamPool('svc', ['http://a', 'http://b', 'http://c']);
     expect(Array.from({ length: 7 }, () => pool.next())).toEqual([
-      'http://a', 'http://b', 'http://c', 'http://a', 'http://b', 'http://c', 'http://a',
+      'http://a',
+      'http://b',
+      'http://c',
+      'http://a',
+      'http://b',
+      'http://c',
+      'http://a',
     ]);
   });
 

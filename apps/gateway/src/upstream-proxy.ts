@@ -87,7 +87,12 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): RequestHandl
 
 const UPSTREAM_TIMEOUT = 'UPSTREAM_TIMEOUT';
 
-function onProxyError(upstream: string, error: Error & { code?: string }, req: IncomingMessage, res: ServerResponse | Socket): void {
+function onProxyError(
+  upstream: string,
+  error: Error & { code?: string },
+  req: IncomingMessage,
+  res: ServerResponse | Socket,
+): void {
   const request = req as Request;
   request.log?.warn({ upstream, code: error.code, err: error }, 'upstream request failed');
   if (!('setHeader' in res) || res.headersSent) {
@@ -98,5 +103,8 @@ function onProxyError(upstream: string, error: Error & { code?: string }, req: I
     error.code === UPSTREAM_TIMEOUT
       ? new ProblemError('GATEWAY_TIMEOUT', { detail: `${upstream} did not answer in time` })
       : new ProblemError('BAD_GATEWAY', { detail: `${upstream} is unavailable` });
-  sendProblem(res as Response, problem, { requestId: String(request.id ?? ''), instance: request.originalUrl });
+  sendProblem(res as Response, problem, {
+    requestId: String(request.id ?? ''),
+    instance: request.originalUrl,
+  });
 }

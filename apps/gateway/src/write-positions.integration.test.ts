@@ -21,13 +21,22 @@ async function listen(server: Server): Promise<string> {
 
 async function startGateway(redisUrl: string, upstream: string): Promise<string> {
   const redis = new RedisConnections({
-    env: redisEnvSchema.parse({ REDIS_URL: redisUrl, REDIS_CONNECT_TIMEOUT_MS: '200', REDIS_COMMAND_TIMEOUT_MS: '200' }),
+    env: redisEnvSchema.parse({
+      REDIS_URL: redisUrl,
+      REDIS_CONNECT_TIMEOUT_MS: '200',
+      REDIS_COMMAND_TIMEOUT_MS: '200',
+    }),
     service: `gateway-test-${process.pid}`,
     logger,
   });
   connections.push(redis);
   const service = createServer({
-    env: { USER_SERVICE_URLS: [upstream], RESTAURANT_SERVICE_URLS: [upstream], UPSTREAM_TIMEOUT_MS: 2000, TRUST_PROXY: 'loopback' },
+    env: {
+      USER_SERVICE_URLS: [upstream],
+      RESTAURANT_SERVICE_URLS: [upstream],
+      UPSTREAM_TIMEOUT_MS: 2000,
+      TRUST_PROXY: 'loopback',
+    },
     logger,
     writePositions: new WritePositionStore(redis.command, 2000),
   });
@@ -57,7 +66,10 @@ afterAll(async () => {
   await Promise.all(connections.map((redis) => redis.close()));
 });
 
-const as = (token: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${token}`, ...extra });
+const as = (token: string, extra: Record<string, string> = {}) => ({
+  authorization: `Bearer ${token}`,
+  ...extra,
+});
 
 describe('read-your-writes positions through the gateway', () => {
   it('carries a write position to the same user’s next requests, and only theirs', async () => {
@@ -70,22 +82,31 @@ describe('read-your-writes positions through the gateway', () => {
     // remember() is fire-and-forget; the next request may race it by a few ms.
     let received: string | null = null;
     for (let attempt = 0; attempt < 20 && !received; attempt += 1) {
-      received = ((await (await fetch(`${gateway}/api/v1/restaurants`, { headers: as(alice) })).json()) as { received: string | null })
-        .received;
+      received = (
+        (await (await fetch(`${gateway}/api/v1/restaurants`, { headers: as(alice) })).json()) as {
+          received: string | null;
+        }
+      ).received;
       if (!received) await new Promise((resolve) => setTimeout(resolve, 25));
     }
     expect(received).toMatch(/^0\/[0-9A-F]+$/);
 
-    const bob = await (await fetch(`${gateway}/api/v1/restaurants`, { headers: as(`bob-${Date.now()}`) })).json();
+    const bob = await (
+      await fetch(`${gateway}/api/v1/restaurants`, { headers: as(`bob-${Date.now()}`) })
+    ).json();
     expect(bob).toEqual({ received: null });
   });
 
   it('drops a position a client tries to send itself', async () => {
     const forged = await (
-      await fetch(`${gateway}/api/v1/restaurants`, { headers: as(`mallory-${Date.now()}`, { [DB_LSN_HEADER]: 'FFFFFFFF/0' }) })
+      await fetch(`${gateway}/api/v1/restaurants`, {
+        headers: as(`mallory-${Date.now()}`, { [DB_LSN_HEADER]: 'FFFFFFFF/0' }),
+      })
     ).json();
     expect(forged).toEqual({ received: null });
-    const anonymous = await (await fetch(`${gateway}/api/v1/restaurants`, { headers: { [DB_LSN_HEADER]: 'FFFFFFFF/0' } })).json();
+    const anonymous = await (
+      await fetch(`${gateway}/api/v1/restaurants`, { headers: { [DB_LSN_HEADER]: 'FFFFFFFF/0' } })
+    ).json();
     expect(anonymous).toEqual({ received: null });
   });
 

@@ -67,7 +67,10 @@ export function forwardWritePosition(store: WritePositionStore, logger: Logger):
         const lsn = await store.get(user);
         if (lsn) req.headers[DB_LSN_HEADER] = lsn;
       } catch (error) {
-        (req.log ?? logger).warn({ err: { message: (error as Error).message } }, 'read-your-writes position unavailable');
+        (req.log ?? logger).warn(
+          { err: { message: (error as Error).message } },
+          'read-your-writes position unavailable',
+        );
       }
     }
     next();

@@ -24,17 +24,46 @@ describe('AccessTokens', () => {
       'a tampered payload (role raised to ADMIN)',
       async () => {
         const [header, , signature] = (await tokens.issue(alice)).split('.');
-        const payload = Buffer.from(JSON.stringify({ sub: alice.userId, role: 'ADMIN', iss: env.JWT_ISSUER, aud: env.JWT_AUDIENCE, iat: 1, exp: 4102444800 })).toString('base64url');
+        const payload = Buffer.from(
+          JSON.stringify({
+            sub: alice.userId,
+            role: 'ADMIN',
+            iss: env.JWT_ISSUER,
+            aud: env.JWT_AUDIENCE,
+            iat: 1,
+            exp: 4102444800,
+          }),
+        ).toString('base64url');
         return `${header}.${payload}.${signature}`;
       },
     ],
-    ['alg: none', async () => new UnsecuredJWT({ role: 'ADMIN' }).setSubject(alice.userId).setIssuer(env.JWT_ISSUER).setAudience(env.JWT_AUDIENCE).setIssuedAt().setExpirationTime('1h').encode()],
+    [
+      'alg: none',
+      async () =>
+        new UnsecuredJWT({ role: 'ADMIN' })
+          .setSubject(alice.userId)
+          .setIssuer(env.JWT_ISSUER)
+          .setAudience(env.JWT_AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('1h')
+          .encode(),
+    ],
     [
       'another algorithm with the same secret (HS512)',
       async () =>
-        new SignJWT({ role: 'USER' }).setProtectedHeader({ alg: 'HS512', kid: 'k1' }).setSubject(alice.userId).setIssuer(env.JWT_ISSUER).setAudience(env.JWT_AUDIENCE).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(env.JWT_SECRET)),
+        new SignJWT({ role: 'USER' })
+          .setProtectedHeader({ alg: 'HS512', kid: 'k1' })
+          .setSubject(alice.userId)
+          .setIssuer(env.JWT_ISSUER)
+          .setAudience(env.JWT_AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime('1h')
+          .sign(new TextEncoder().encode(env.JWT_SECRET)),
     ],
-    ['the wrong audience', async () => new AccessTokens({ ...env, JWT_AUDIENCE: 'someone-else' }).issue(alice)],
+    [
+      'the wrong audience',
+      async () => new AccessTokens({ ...env, JWT_AUDIENCE: 'someone-else' }).issue(alice),
+    ],
     ['the wrong issuer', async () => new AccessTokens({ ...env, JWT_ISSUER: 'evil' }).issue(alice)],
     ['another secret', async () => new AccessTokens({ ...env, JWT_SECRET: 'b'.repeat(40) }).issue(alice)],
     ['an unknown key id', async () => new AccessTokens({ ...env, JWT_KEY_ID: 'k9' }).issue(alice)],
@@ -58,7 +87,13 @@ describe('AccessTokens', () => {
 
   it('accepts tokens of a previous key after rotation, and signs new ones with the new key', async () => {
     const old = await tokens.issue(alice);
-    const rotated = new AccessTokens(authEnvSchema.parse({ JWT_SECRET: 'c'.repeat(40), JWT_KEY_ID: 'k2', JWT_PREVIOUS_KEYS: `k1:${'a'.repeat(40)}` }));
+    const rotated = new AccessTokens(
+      authEnvSchema.parse({
+        JWT_SECRET: 'c'.repeat(40),
+        JWT_KEY_ID: 'k2',
+        JWT_PREVIOUS_KEYS: `k1:${'a'.repeat(40)}`,
+      }),
+    );
     expect(await rotated.verify(old)).toEqual(alice);
     const fresh = await rotated.issue(alice);
     expect(JSON.parse(Buffer.from(fresh.split('.')[0]!, 'base64url').toString()).kid).toBe('k2');
@@ -69,7 +104,10 @@ describe('AccessTokens', () => {
 describe('auth env', () => {
   it('refuses the development secrets in production only', () => {
     const defaults = authEnvSchema.parse({});
-    expect(developmentSecretsIn({ ...defaults, NODE_ENV: 'production' })).toEqual(['JWT_SECRET', 'INTERNAL_AUTH_SECRET']);
+    expect(developmentSecretsIn({ ...defaults, NODE_ENV: 'production' })).toEqual([
+      'JWT_SECRET',
+      'INTERNAL_AUTH_SECRET',
+    ]);
     expect(developmentSecretsIn({ ...defaults, NODE_ENV: 'development' })).toEqual([]);
   });
 

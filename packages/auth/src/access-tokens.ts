@@ -4,7 +4,12 @@ import type { Identity, Role } from './identity.js';
 
 export type TokenEnv = Pick<
   AuthEnv,
-  'JWT_SECRET' | 'JWT_KEY_ID' | 'JWT_PREVIOUS_KEYS' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'ACCESS_TOKEN_EXPIRE_MINUTES'
+  | 'JWT_SECRET'
+  | 'JWT_KEY_ID'
+  | 'JWT_PREVIOUS_KEYS'
+  | 'JWT_ISSUER'
+  | 'JWT_AUDIENCE'
+  | 'ACCESS_TOKEN_EXPIRE_MINUTES'
 >;
 
 /** The only algorithm accepted: a token naming another one (or `none`) is refused before any check. */
@@ -29,7 +34,8 @@ export class AccessTokens {
   constructor(env: TokenEnv) {
     this.#env = env;
     const encoder = new TextEncoder();
-    for (const [kid, secret] of Object.entries(env.JWT_PREVIOUS_KEYS)) this.#keys.set(kid, encoder.encode(secret));
+    for (const [kid, secret] of Object.entries(env.JWT_PREVIOUS_KEYS))
+      this.#keys.set(kid, encoder.encode(secret));
     this.#keys.set(env.JWT_KEY_ID, encoder.encode(env.JWT_SECRET));
   }
 
@@ -59,10 +65,16 @@ export class AccessTokens {
           if (!key) throw new InvalidTokenError('invalid');
           return key;
         },
-        { algorithms: [ALGORITHM], issuer: this.#env.JWT_ISSUER, audience: this.#env.JWT_AUDIENCE, requiredClaims: ['sub', 'exp', 'iat'] },
+        {
+          algorithms: [ALGORITHM],
+          issuer: this.#env.JWT_ISSUER,
+          audience: this.#env.JWT_AUDIENCE,
+          requiredClaims: ['sub', 'exp', 'iat'],
+        },
       );
       const role = payload.role;
-      if (typeof payload.sub !== 'string' || (role !== 'USER' && role !== 'ADMIN')) throw new InvalidTokenError('invalid');
+      if (typeof payload.sub !== 'string' || (role !== 'USER' && role !== 'ADMIN'))
+        throw new InvalidTokenError('invalid');
       return { userId: payload.sub, role: role as Role };
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error;

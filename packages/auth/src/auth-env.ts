@@ -10,10 +10,16 @@ const keyList = z
   .default('')
   .transform((value, context) => {
     const keys: Record<string, string> = {};
-    for (const pair of value.split(',').map((entry) => entry.trim()).filter(Boolean)) {
+    for (const pair of value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)) {
       const at = pair.indexOf(':');
       if (at <= 0 || pair.length - at - 1 < 32) {
-        context.addIssue({ code: 'custom', message: 'expected kid:secret pairs with secrets of at least 32 characters' });
+        context.addIssue({
+          code: 'custom',
+          message: 'expected kid:secret pairs with secrets of at least 32 characters',
+        });
         return z.NEVER;
       }
       keys[pair.slice(0, at)] = pair.slice(at + 1);
@@ -26,13 +32,21 @@ export const authEnvSchema = z.object({
   /** HMAC secret of access tokens (HS256), at least 32 characters. */
   JWT_SECRET: z.string().min(32).default(DEVELOPMENT_JWT_SECRET),
   /** Key id put in new tokens' header; change it together with JWT_SECRET to rotate. */
-  JWT_KEY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('k1'),
+  JWT_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .default('k1'),
   /** Earlier keys still accepted while their tokens live out (`kid:secret,...`). */
   JWT_PREVIOUS_KEYS: keyList,
   JWT_ISSUER: z.string().min(1).default('tablestack'),
   JWT_AUDIENCE: z.string().min(1).default('tablestack-api'),
   /** Lifetime of access tokens. */
-  ACCESS_TOKEN_EXPIRE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  ACCESS_TOKEN_EXPIRE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /**
    * Shared by the gateway and the services: the gateway sends it with the identity it verified, and
    * services believe identity headers only when it matches, so a request that bypasses the gateway

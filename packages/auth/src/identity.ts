@@ -68,13 +68,18 @@ export function trustGatewayIdentity(internalSecret: string): RequestHandler {
 
 /** The caller's identity, or 401. */
 export function requireUser(req: Request): Identity {
-  if (!req.identity) throw new ProblemError('UNAUTHORIZED', { detail: 'A valid access token is required.', headers: { 'WWW-Authenticate': 'Bearer' } });
+  if (!req.identity)
+    throw new ProblemError('UNAUTHORIZED', {
+      detail: 'A valid access token is required.',
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    });
   return req.identity;
 }
 
 /** An admin's identity, or 401/403. */
 export function requireAdmin(req: Request): Identity {
   const identity = requireUser(req);
-  if (identity.role !== 'ADMIN') throw new ProblemError('FORBIDDEN', { detail: 'This needs an administrator.' });
+  if (identity.role !== 'ADMIN')
+    throw new ProblemError('FORBIDDEN', { detail: 'This needs an administrator.' });
   return identity;
 }

@@ -1,5 +1,11 @@
 export { AccessTokens, InvalidTokenError, type TokenEnv } from './access-tokens.js';
-export { type AuthEnv, authEnvSchema, DEVELOPMENT_INTERNAL_SECRET, DEVELOPMENT_JWT_SECRET, developmentSecretsIn } from './auth-env.js';
+export {
+  type AuthEnv,
+  authEnvSchema,
+  DEVELOPMENT_INTERNAL_SECRET,
+  DEVELOPMENT_JWT_SECRET,
+  developmentSecretsIn,
+} from './auth-env.js';
 export {
   IDENTITY_HEADERS,
   type Identity,

@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestService } from '../test/fixtures/test-service.js';
 
@@ -31,9 +31,25 @@ describe('createService', () => {
 
   describe.each([
     ['an unknown route', 'GET', '/nope', undefined, undefined, 404, 'NOT_FOUND'],
-    ['a body over the limit', 'POST', '/echo', 'application/json', JSON.stringify({ a: 'x'.repeat(2000) }), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'a body over the limit',
+      'POST',
+      '/echo',
+      'application/json',
+      JSON.stringify({ a: 'x'.repeat(2000) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
     ['malformed JSON', 'POST', '/echo', 'application/json', '{"a":', 400, 'MALFORMED_JSON'],
-    ['an unsupported charset', 'POST', '/echo', 'application/json; charset=klingon', '{}', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'an unsupported charset',
+      'POST',
+      '/echo',
+      'application/json; charset=klingon',
+      '{}',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['a ProblemError', 'GET', '/conflict', undefined, undefined, 409, 'CONFLICT'],
     ['an unexpected error', 'GET', '/boom', undefined, undefined, 500, 'INTERNAL'],
     ['an unexpected async error', 'GET', '/async-boom', undefined, undefined, 500, 'INTERNAL'],
@@ -87,9 +103,9 @@ describe('createService', () => {
     const base = await listen(service.app);
     const made = (await fetch(`${base}/boom`)).headers.get('x-request-id');
     expect(made).toMatch(/^[0-9a-f-]{36}$/);
-    const replaced = (await fetch(`${base}/items/1`, { headers: { 'x-request-id': 'bad id\twith spaces' } })).headers.get(
-      'x-request-id',
-    );
+    const replaced = (
+      await fetch(`${base}/items/1`, { headers: { 'x-request-id': 'bad id\twith spaces' } })
+    ).headers.get('x-request-id');
     expect(replaced).toMatch(/^[0-9a-f-]{36}$/);
     const errorLine = service.lines.find((line) => line.includes('unhandled error'));
     expect(errorLine).toContain(`"reqId":"${made}"`);
@@ -101,7 +117,12 @@ describe('createService', () => {
     await fetch(`${base}/items/42`);
     await fetch(`${base}/nope/123`);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    const itemCount = metrics.split('\n').find((line) => line.startsWith('http_request_duration_seconds_count') && line.includes('route="/items/:id"'));
+    const itemCount = metrics
+      .split('\n')
+      .find(
+        (line) =>
+          line.startsWith('http_request_duration_seconds_count') && line.includes('route="/items/:id"'),
+      );
     expect(itemCount).toMatch(/method="GET".*status_code="200".*\} 2$/);
     expect(metrics).toMatch(/route="unmatched",status_code="404"/);
     expect(metrics).not.toContain('/items/41');
@@ -110,12 +131,19 @@ describe('createService', () => {
 
   it('answers /ready 503 naming the failing dependency, and 200 when all pass', async () => {
     const failing = createTestService({
-      readiness: { postgres: async () => {}, redis: () => Promise.reject(new Error('ECONNREFUSED')), hung: () => new Promise(() => {}) },
+      readiness: {
+        postgres: async () => {},
+        redis: () => Promise.reject(new Error('ECONNREFUSED')),
+        hung: () => new Promise(() => {}),
+      },
     });
     const base = await listen(failing.app);
     const response = await fetch(`${base}/ready`);
     expect(response.status).toBe(503);
-    const body = (await response.json()) as { ready: boolean; checks: Record<string, { ok: boolean; error?: string }> };
+    const body = (await response.json()) as {
+      ready: boolean;
+      checks: Record<string, { ok: boolean; error?: string }>;
+    };
     expect(body.ready).toBe(false);
     expect(body.checks.postgres?.ok).toBe(true);
     expect(body.checks.redis).toMatchObject({ ok: false, error: 'ECONNREFUSED' });

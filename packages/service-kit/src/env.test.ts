@@ -5,7 +5,12 @@ import { baseEnvSchema, EnvError, loadEnv } from './env.js';
 describe('loadEnv', () => {
   it('parses and applies defaults', () => {
     const env = loadEnv(baseEnvSchema, { PORT: '8080' });
-    expect(env).toMatchObject({ PORT: 8080, NODE_ENV: 'development', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: 10_000 });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+    });
   });
 
   it.each([

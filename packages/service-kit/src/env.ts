@@ -13,7 +13,10 @@ export const baseEnvSchema = z.object({
   /** Time in-flight requests get after SIGTERM. */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Largest JSON body accepted (bytes or a size like 100kb); larger gets 413. */
-  JSON_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'expected a size such as 100kb').default('100kb'),
+  JSON_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)?$/i, 'expected a size such as 100kb')
+    .default('100kb'),
 });
 
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
@@ -37,7 +40,11 @@ export function loadEnv<Schema extends z.ZodType>(
     const name = issue.path.join('.') || '(root)';
     const value = source[name];
     const shown =
-      value === undefined ? 'not set' : /SECRET|PASSWORD|KEY|TOKEN|URL/i.test(name) ? 'value hidden' : `got "${value}"`;
+      value === undefined
+        ? 'not set'
+        : /SECRET|PASSWORD|KEY|TOKEN|URL/i.test(name)
+          ? 'value hidden'
+          : `got "${value}"`;
     return `${name}: ${issue.message} (${shown})`;
   });
   throw new EnvError(problems);

@@ -58,7 +58,8 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     const { problem, unexpected } = toProblemError(error);
     if (unexpected) log.error({ err: error }, 'unhandled error');
-    else if (problem.status >= 500) log.warn({ code: problem.code, detail: problem.detail }, 'request failed');
+    else if (problem.status >= 500)
+      log.warn({ code: problem.code, detail: problem.detail }, 'request failed');
     sendProblem(res, problem, { requestId: String(req.id ?? ''), instance: req.originalUrl });
   };
 }

@@ -26,7 +26,8 @@ export function createHttpMetrics(options: { service: string; registry?: Registr
     const end = duration.startTimer();
     res.once('finish', () => {
       const pattern = req.route?.path;
-      const route = typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : (res.locals.metricsRoute ?? 'unmatched');
+      const route =
+        typeof pattern === 'string' ? `${req.baseUrl}${pattern}` : (res.locals.metricsRoute ?? 'unmatched');
       end({ method: req.method, route, status_code: String(res.statusCode) });
     });
     next();

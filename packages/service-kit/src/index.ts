@@ -1,15 +1,25 @@
+// Re-exported so that pino-http's augmentation of IncomingMessage (`req.id`, `req.log`) reaches every
+// service that builds on the kit.
+export type { HttpLogger } from 'pino-http';
 export { type CreateServiceOptions, createService, type Service } from './create-service.js';
-export { baseEnvSchema, type BaseEnv, EnvError, loadEnv, loadEnvOrExit } from './env.js';
+export { type BaseEnv, baseEnvSchema, EnvError, loadEnv, loadEnvOrExit } from './env.js';
 export { type ErrorCode, errorCodes } from './error-codes.js';
 export { notFoundHandler, problemErrorHandler, sendProblem, toProblemError } from './error-handler.js';
 export { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
 export { Lifecycle } from './lifecycle.js';
 export { createLogger, type Logger, type LoggerConfig, redactedPaths } from './logger.js';
-export { PROBLEM_CONTENT_TYPE, type ProblemDocument, problemTypeUri, toProblemDocument } from './problem-document.js';
+export {
+  PROBLEM_CONTENT_TYPE,
+  type ProblemDocument,
+  problemTypeUri,
+  toProblemDocument,
+} from './problem-document.js';
 export { ProblemError, type ProblemErrorOptions } from './problem-error.js';
-export { type CheckResult, type ReadinessCheck, type ReadinessReport, runReadinessChecks } from './readiness.js';
-export { REQUEST_ID_HEADER, assignRequestId } from './request-id.js';
+export {
+  type CheckResult,
+  type ReadinessCheck,
+  type ReadinessReport,
+  runReadinessChecks,
+} from './readiness.js';
+export { assignRequestId, REQUEST_ID_HEADER } from './request-id.js';
 export { type Closer, type RunningService, type StartServiceOptions, startService } from './start-service.js';
-// Re-exported so that pino-http's augmentation of IncomingMessage (`req.id`, `req.log`) reaches every
-// service that builds on the kit.
-export type { HttpLogger } from 'pino-http';

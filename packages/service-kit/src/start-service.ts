@@ -1,5 +1,5 @@
-import type { Server } from 'node:http';
 import { once } from 'node:events';
+import type { Server } from 'node:http';
 import type { Service } from './create-service.js';
 
 /** A client to close on shutdown, in the order given (e.g. workers, queues, Prisma, Redis). */
@@ -34,11 +34,19 @@ export interface RunningService {
  * in-flight requests get until the deadline to finish, then the remaining connections are cut and the
  * closers run in order.
  */
+/** How long a service keeps an idle keep-alive connection open; longer than any client side keeps it. */
+export const SERVER_KEEP_ALIVE_MS = 65_000;
+
 export async function startService(service: Service, options: StartServiceOptions): Promise<RunningService> {
   const { app, logger, lifecycle } = service;
   const deadlineMs = options.shutdownTimeoutMs ?? 10_000;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const server = app.listen(options.port, options.host ?? '0.0.0.0');
+  // Idle keep-alive connections are closed by the client side first (nginx after 60 s, the gateway's
+  // agent after KEEP_ALIVE_CLIENT_MS): a server that closed first could race a reused connection and
+  // turn a request into a reset (a 502 at the gateway). Node's default here is 5 s.
+  server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
+  server.headersTimeout = SERVER_KEEP_ALIVE_MS + 1000;
   await once(server, 'listening');
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
@@ -50,7 +58,11 @@ export async function startService(service: Service, options: StartServiceOption
       logger.info({ reason, inFlight: lifecycle.inFlight }, 'shutting down');
       lifecycle.beginShutdown();
       const drained = await drain(server, () => lifecycle.inFlight, deadlineMs);
-      if (!drained) logger.warn({ inFlight: lifecycle.inFlight, deadlineMs }, 'drain deadline passed; cutting connections');
+      if (!drained)
+        logger.warn(
+          { inFlight: lifecycle.inFlight, deadlineMs },
+          'drain deadline passed; cutting connections',
+        );
       let code = drained ? 0 : 1;
       for (const closer of options.closers ?? []) {
         try {
