@@ -161,3 +161,18 @@ describe('gateway', () => {
     expect(await response.json()).toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('API docs', () => {
+  it('serves the OpenAPI 3.1 document and the docs page with its assets', async () => {
+    const { base } = await startGateway(['http://127.0.0.1:9'], ['http://127.0.0.1:9']);
+    const document = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths)).toContain('/api/v1/restaurants/{id}');
+    const page = await fetch(`${base}/docs`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('/docs/assets/swagger-ui-bundle.js');
+    const bundle = await fetch(`${base}/docs/assets/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+  });
+});

@@ -6,6 +6,7 @@ import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 import type { Registry } from 'prom-client';
+import { apiDocs } from './api-docs.js';
 import { authenticate } from './authenticate.js';
 import type { Env } from './env.js';
 import { loginProtection } from './login-protection.js';
@@ -103,6 +104,7 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
       app.get('/upstreams', (_req, res) => {
         res.json(upstreamStates(pools));
       });
+      app.use(apiDocs());
 
       if (deps.tokens) app.use(API_PREFIX, authenticate(deps.tokens, deps.env.INTERNAL_AUTH_SECRET ?? ''));
       if (limits) {

@@ -1,0 +1,5 @@
+export { IdParams, Page, Problem, Uuid } from './common-schemas.js';
+export { buildOpenApiDocument } from './openapi.js';
+export { NearbyQuery, Restaurant, RestaurantListQuery, Review, ReviewBody, SearchQuery } from './restaurant-schemas.js';
+export { type Access, type ApiRoute, apiRoutes } from './routes.js';
+export { Email, EmailParams, LoginBody, Password, PublicUser, RefreshBody, RegisterBody, TokenResponse, UpdateMeBody } from './user-schemas.js';
