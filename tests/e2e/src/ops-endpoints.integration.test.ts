@@ -12,7 +12,7 @@ describe('every app through nginx', () => {
     it('answers /health', async () => {
       const response = await fetch(`${stackEnv.publicUrl}/_ops/${app}/health`);
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ status: 'ok', service: app });
+      expect(await response.json()).toMatchObject({ status: 'ok', service: app });
     });
 
     it('answers /ready', async () => {
@@ -37,8 +37,19 @@ describe('every app through nginx', () => {
     expect(await response.json()).toEqual({ status: 'ok', service: upstream });
   });
 
-  it('serves the gateway itself at the public entry', async () => {
+  it('serves the gateway itself at the public entry, with every upstream replica closed', async () => {
     const response = await fetch(`${stackEnv.publicUrl}/health`);
-    expect(await response.json()).toEqual({ status: 'ok', service: 'gateway' });
+    const health = (await response.json()) as { status: string; service: string; upstreams: Record<string, Array<{ state: string }>> };
+    expect(health).toMatchObject({ status: 'ok', service: 'gateway' });
+    expect(Object.keys(health.upstreams).sort()).toEqual(['restaurant-service', 'user-service']);
+    for (const replicas of Object.values(health.upstreams)) for (const replica of replicas) expect(replica.state).toBe('closed');
+  });
+
+  it('serves the OpenAPI document and the docs page', async () => {
+    const document = (await (await fetch(`${stackEnv.publicUrl}/openapi.json`)).json()) as { openapi: string };
+    expect(document.openapi).toBe('3.1.0');
+    const docs = await fetch(`${stackEnv.publicUrl}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger-ui');
   });
 });
