@@ -79,6 +79,9 @@ export class Cache {
   #pendingOverflow = false;
   #l2DownUntil = 0;
   #l2Down = false;
+  #recovering: Promise<RedisStore | undefined> | undefined;
+  /** Counts invalidations applied in this process, so an L1 write can tell one happened meanwhile. */
+  #invalidationCount = 0;
 
   constructor(options: CacheOptions) {
     const { env } = options;
@@ -264,7 +267,32 @@ export class Cache {
     }
     const running = this.#loads.get(full);
     if (running) return running.promise as Promise<T>;
-    return this.#lookupAndLoad(ns, full, loader, tags, options?.ttlMs, undefined);
+    const l2 = this.#availableL2();
+    if (!l2) return this.#lookupAndLoad(ns, full, loader, tags, options?.ttlMs, undefined);
+    // The L2 hit path, kept flat (one GET, no load bookkeeping) because it is the common case after
+    // L1; a miss goes on to the deduplicated load, which checks L2 again under its own bookkeeping.
+    const invalidations = this.#invalidationCount;
+    return l2.read(full, tags).then(
+      (entry) => {
+        if (entry !== undefined && entry.freshUntil > Date.now()) {
+          ns.stats.l2Hits++;
+          // An invalidation that arrived while the GET was out must not be undone by this L1 write.
+          if (ns.policy.l1 && this.#invalidationCount === invalidations) this.l1.set(full, entry);
+          return entry.value as T;
+        }
+        return (
+          this.#loads.get(full)?.promise ??
+          this.#lookupAndLoad(ns, full, loader, tags, options?.ttlMs, undefined)
+        );
+      },
+      (error: unknown) => {
+        this.#l2Failed(ns, error);
+        return (
+          this.#loads.get(full)?.promise ??
+          this.#lookupAndLoad(ns, full, loader, tags, options?.ttlMs, undefined)
+        );
+      },
+    ) as Promise<T>;
   }
 
   #lookupAndLoad<T>(
@@ -280,18 +308,19 @@ export class Cache {
       try {
         let snapshot: LoadSnapshot | undefined;
         let staleEntry = stale;
-        const l2 = await this.#usableL2();
+        const l2 = this.#availableL2();
         if (l2) {
           try {
-            const read = await l2.read(ns.name, full, tags);
-            snapshot = read.snapshot;
+            const entry = await l2.read(full, tags);
             const now = Date.now();
-            if (read.entry && read.entry.freshUntil > now) {
+            if (entry && entry.freshUntil > now) {
               ns.stats.l2Hits++;
-              if (ns.policy.l1 && !load.invalidated) this.l1.set(full, read.entry);
-              return read.entry.value as T;
+              if (ns.policy.l1 && !load.invalidated) this.l1.set(full, entry);
+              return entry.value as T;
             }
-            if (read.entry && read.entry.staleUntil > now) staleEntry ??= read.entry;
+            if (entry && entry.staleUntil > now) staleEntry ??= entry;
+            // A miss: the generations this load starts from, for the compare-and-set write.
+            snapshot = await l2.snapshot(ns.name, full, tags);
           } catch (error) {
             this.#l2Failed(ns, error);
           }
@@ -333,12 +362,12 @@ export class Cache {
       const deadline = Date.now() + this.#env.CACHE_LOCK_WAIT_MS;
       while (Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));
-        const read = await l2.read(ns.name, full, tags);
-        if (read.entry && read.entry.freshUntil > Date.now()) {
+        const entry = await l2.read(full, tags);
+        if (entry && entry.freshUntil > Date.now()) {
           ns.stats.l2Hits++;
           ns.stats.misses--; // it was answered by another replica's load after all
-          if (ns.policy.l1) this.l1.set(full, read.entry);
-          return { owned: false, value: read.entry.value };
+          if (ns.policy.l1) this.l1.set(full, entry);
+          return { owned: false, value: entry.value };
         }
       }
     } catch (error) {
@@ -427,7 +456,7 @@ export class Cache {
       ns.stats.writeBacksRefused++;
       return;
     }
-    const l2 = snapshot ? await this.#usableL2() : undefined;
+    const l2 = snapshot ? this.#availableL2() : undefined;
     if (l2 && snapshot) {
       try {
         if (!(await l2.writeIfCurrent(ns.name, full, entry, serialized, snapshot))) {
@@ -450,7 +479,7 @@ export class Cache {
 
   async #invalidate(message: BusMessage): Promise<void> {
     this.#applyLocally(message);
-    const l2 = await this.#usableL2();
+    const l2 = this.#l2Down ? await this.#recoverL2() : this.#l2;
     if (!l2 || !this.#bus) {
       if (this.#l2) this.#queuePending(message);
       return;
@@ -474,6 +503,7 @@ export class Cache {
 
   /** What an invalidation does in this process (made here or received from the bus). */
   #applyLocally(message: BusMessage): void {
+    this.#invalidationCount++;
     const holdUntil = Date.now() + this.#env.CACHE_INVALIDATION_HOLD_MS;
     if (message.kind === 'keys') {
       for (const full of message.fulls) {
@@ -523,33 +553,45 @@ export class Cache {
   // ---- L2 health -----------------------------------------------------------------------------------
 
   /**
-   * L2 unless it is cooling down after an error. The first use after a cool-down first replays the
-   * invalidations made while it was away, so L2 cannot serve what they removed.
+   * L2 unless it is cooling down after an error; synchronous, since it is on every L2 hit. Once the
+   * cool-down has passed, the recovery (replaying what was invalidated meanwhile) starts in the
+   * background and L2 is used again when it has succeeded.
    */
-  async #usableL2(): Promise<RedisStore | undefined> {
+  #availableL2(): RedisStore | undefined {
+    if (!this.#l2Down) return this.#l2;
+    if (Date.now() >= this.#l2DownUntil) void this.#recoverL2();
+    return undefined;
+  }
+
+  /** Replays the invalidations made while L2 was away, so it cannot serve what they removed; then uses it again. */
+  #recoverL2(): Promise<RedisStore | undefined> {
     const l2 = this.#l2;
-    if (!l2) return undefined;
-    if (!this.#l2Down) return l2;
-    if (Date.now() < this.#l2DownUntil) return undefined;
-    try {
-      if (this.#pendingOverflow) {
-        await this.#applyToL2(l2, { kind: 'clear' });
-        await this.#bus?.publish({ kind: 'clear' });
-      } else {
-        for (const message of this.#pending) {
-          await this.#applyToL2(l2, message);
-          await this.#bus?.publish(message);
+    if (!l2 || !this.#l2Down) return Promise.resolve(l2);
+    if (Date.now() < this.#l2DownUntil) return Promise.resolve(undefined);
+    this.#recovering ??= (async () => {
+      try {
+        if (this.#pendingOverflow) {
+          await this.#applyToL2(l2, { kind: 'clear' });
+          await this.#bus?.publish({ kind: 'clear' });
+        } else {
+          for (const message of this.#pending) {
+            await this.#applyToL2(l2, message);
+            await this.#bus?.publish(message);
+          }
         }
+        this.#pending = [];
+        this.#pendingOverflow = false;
+        this.#l2Down = false;
+        this.#logger.info({}, 'cache L2 back in use');
+        return l2;
+      } catch (error) {
+        this.#l2Failed(undefined, error);
+        return undefined;
+      } finally {
+        this.#recovering = undefined;
       }
-      this.#pending = [];
-      this.#pendingOverflow = false;
-      this.#l2Down = false;
-      this.#logger.info({}, 'cache L2 back in use');
-      return l2;
-    } catch (error) {
-      this.#l2Failed(undefined, error);
-      return undefined;
-    }
+    })();
+    return this.#recovering;
   }
 
   #l2Failed(ns: Namespace | undefined, error: unknown): void {

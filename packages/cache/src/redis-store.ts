@@ -100,28 +100,44 @@ export class RedisStore implements CacheStore {
     await this.deleteByPrefix('');
   }
 
-  /** One round trip: the entry (if its tags are still current) and the generations for a later write. */
-  async read(
-    namespace: string,
-    full: string,
-    tags: readonly string[],
-  ): Promise<{ entry: CacheEntry | undefined; snapshot: LoadSnapshot }> {
-    const values = await this.redis.mget(
-      valueKey(full),
-      keyGenKey(full),
-      prefixGenKey(namespace),
-      ...tags.map(tagGenKey),
-    );
-    const tagGens = values.slice(3).map((gen) => gen ?? '0');
-    const snapshot = { keyGen: values[1] ?? '0', prefixGen: values[2] ?? '0', tagGens };
-    if (values[0] === null || values[0] === undefined) return { entry: undefined, snapshot };
+  /**
+   * The entry, if its tags are still current: one GET for an untagged key (the hot path of an L2
+   * hit), one MGET with the tags' generations otherwise.
+   */
+  read(full: string, tags: readonly string[]): Promise<CacheEntry | undefined> {
+    if (tags.length === 0) {
+      return this.redis.get(valueKey(full)).then((text) => {
+        if (text === null) return undefined;
+        const entry = decodeEntry(text);
+        return entry.tags.length === 0 ? entry : undefined;
+      });
+    }
+    return this.#readTagged(full, tags);
+  }
+
+  async #readTagged(full: string, tags: readonly string[]): Promise<CacheEntry | undefined> {
+    const values = await this.redis.mget(valueKey(full), ...tags.map(tagGenKey));
+    if (values[0] === null || values[0] === undefined) return undefined;
     const entry = decodeEntry(values[0]);
+    const current = tags.map((_, index) => values[index + 1] ?? '0');
     // A tag invalidated after this entry was stored makes it invalid, even if its key was not deleted.
-    const current = entry.tags.every((tag, index) => {
-      const position = tags.indexOf(tag);
-      return position >= 0 && String(entry.tagGens[index]) === tagGens[position];
-    });
-    return { entry: current && entry.tags.length === tags.length ? entry : undefined, snapshot };
+    const valid =
+      entry.tags.length === tags.length &&
+      entry.tags.every((tag, index) => {
+        const position = tags.indexOf(tag);
+        return position >= 0 && String(entry.tagGens[index]) === current[position];
+      });
+    return valid ? entry : undefined;
+  }
+
+  /** The generations a load starts from (taken on a miss, before the loader runs). */
+  async snapshot(namespace: string, full: string, tags: readonly string[]): Promise<LoadSnapshot> {
+    const values = await this.redis.mget(keyGenKey(full), prefixGenKey(namespace), ...tags.map(tagGenKey));
+    return {
+      keyGen: values[0] ?? '0',
+      prefixGen: values[1] ?? '0',
+      tagGens: values.slice(2).map((gen) => gen ?? '0'),
+    };
   }
 
   /** Writes only if nothing was invalidated since `snapshot` and no hold is active; true if written. */

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { clusterOptionsFor, keyPrefixFor, queuePrefixFor, redisOptionsFor, retryStrategy } from './connection-options.js';
+import {
+  clusterOptionsFor,
+  keyPrefixFor,
+  queuePrefixFor,
+  redisOptionsFor,
+  retryStrategy,
+} from './connection-options.js';
 import { redisEnvSchema } from './redis-env.js';
 
-const env = redisEnvSchema.parse({ REDIS_URL: 'redis://:s3cret@cache.internal:6380/2', REDIS_COMMAND_TIMEOUT_MS: '250' });
+const env = redisEnvSchema.parse({
+  REDIS_URL: 'redis://:s3cret@cache.internal:6380/2',
+  REDIS_COMMAND_TIMEOUT_MS: '250',
+});
 const settings = { env, service: 'user-service' };
 
 describe('redis connection options', () => {
@@ -20,24 +29,36 @@ describe('redis connection options', () => {
     });
   });
 
-  it.each(['subscriber', 'queue'] as const)('lets the %s connection wait out an outage, without keyPrefix', (role) => {
-    const options = redisOptionsFor(role, settings);
-    expect(options.maxRetriesPerRequest).toBeNull();
-    expect(options.keyPrefix).toBeUndefined();
-    expect(options.commandTimeout).toBeUndefined();
-  });
+  it.each(['subscriber', 'queue'] as const)(
+    'lets the %s connection wait out an outage, without keyPrefix',
+    (role) => {
+      const options = redisOptionsFor(role, settings);
+      expect(options.maxRetriesPerRequest).toBeNull();
+      expect(options.keyPrefix).toBeUndefined();
+      expect(options.commandTimeout).toBeUndefined();
+    },
+  );
 
   it('uses sentinels when configured', () => {
-    const sentinelEnv = redisEnvSchema.parse({ REDIS_SENTINELS: 's1:26379, s2:26379', REDIS_SENTINEL_MASTER: 'main' });
+    const sentinelEnv = redisEnvSchema.parse({
+      REDIS_SENTINELS: 's1:26379, s2:26379',
+      REDIS_SENTINEL_MASTER: 'main',
+    });
     expect(redisOptionsFor('command', { env: sentinelEnv, service: 'x' })).toMatchObject({
-      sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26379 }],
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 26379 },
+      ],
       name: 'main',
     });
   });
 
   it('builds cluster options with a hash-tagged queue prefix', () => {
     const clusterEnv = redisEnvSchema.parse({ REDIS_CLUSTER_NODES: 'n1:7000,n2:7001' });
-    expect(clusterEnv.REDIS_CLUSTER_NODES).toEqual([{ host: 'n1', port: 7000 }, { host: 'n2', port: 7001 }]);
+    expect(clusterEnv.REDIS_CLUSTER_NODES).toEqual([
+      { host: 'n1', port: 7000 },
+      { host: 'n2', port: 7001 },
+    ]);
     expect(queuePrefixFor(clusterEnv)).toBe('{tablestack:bull}');
     expect(queuePrefixFor(env)).toBe('tablestack:bull');
     const options = clusterOptionsFor('command', { env: clusterEnv, service: 'x' });

@@ -65,7 +65,14 @@ export function redisOptionsFor(role: ConnectionRole, settings: ConnectionSettin
 }
 
 export function clusterOptionsFor(role: ConnectionRole, settings: ConnectionSettings): ClusterOptions {
-  const { host: _host, port: _port, sentinels: _sentinels, name: _name, keyPrefix, ...redisOptions } = redisOptionsFor(role, settings);
+  const {
+    host: _host,
+    port: _port,
+    sentinels: _sentinels,
+    name: _name,
+    keyPrefix,
+    ...redisOptions
+  } = redisOptionsFor(role, settings);
   return {
     redisOptions,
     clusterRetryStrategy: retryStrategy,

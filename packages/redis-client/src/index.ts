@@ -1,4 +1,10 @@
-export { clusterOptionsFor, keyPrefixFor, queuePrefixFor, redisOptionsFor, retryStrategy } from './connection-options.js';
+export {
+  clusterOptionsFor,
+  keyPrefixFor,
+  queuePrefixFor,
+  redisOptionsFor,
+  retryStrategy,
+} from './connection-options.js';
 export { type ConnectionRole, connectionRoles } from './connection-role.js';
 export type { RedisLogger } from './logger.js';
 export { type RedisClient, RedisConnections, type RedisConnectionsOptions } from './redis-connections.js';

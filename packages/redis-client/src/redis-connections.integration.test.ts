@@ -20,7 +20,12 @@ function connections(name: string, env: Record<string, string> = {}, registry = 
 
 function unmanagedConnections(name: string, env: Record<string, string> = {}, registry = new Registry()) {
   return new RedisConnections({
-    env: redisEnvSchema.parse({ REDIS_URL, REDIS_COMMAND_TIMEOUT_MS: '300', REDIS_CONNECT_TIMEOUT_MS: '500', ...env }),
+    env: redisEnvSchema.parse({
+      REDIS_URL,
+      REDIS_COMMAND_TIMEOUT_MS: '300',
+      REDIS_CONNECT_TIMEOUT_MS: '500',
+      ...env,
+    }),
     service: service(name),
     logger: silent,
     registry,
@@ -73,7 +78,9 @@ describe('RedisConnections against a real Redis', () => {
     const redis = connections('pubsub');
     await redis.whenReady('command', 2000);
     const channel = redis.channel('invalidate');
-    const received = new Promise<string>((resolve) => redis.subscriber.on('message', (_c: string, message: string) => resolve(message)));
+    const received = new Promise<string>((resolve) =>
+      redis.subscriber.on('message', (_c: string, message: string) => resolve(message)),
+    );
     await redis.subscriber.subscribe(channel);
     await redis.command.publish(channel, 'restaurant:42');
     expect(await received).toBe('restaurant:42');

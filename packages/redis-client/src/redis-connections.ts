@@ -109,7 +109,10 @@ export class RedisConnections {
       if (!client) continue;
       this.#clients.delete(role);
       try {
-        await Promise.race([client.quit(), new Promise((_, reject) => setTimeout(() => reject(new Error('quit timed out')), timeoutMs))]);
+        await Promise.race([
+          client.quit(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('quit timed out')), timeoutMs)),
+        ]);
       } catch {
         client.disconnect();
       }
@@ -132,7 +135,11 @@ export class RedisConnections {
     const client = env.REDIS_CLUSTER_NODES
       ? new Cluster(env.REDIS_CLUSTER_NODES, clusterOptionsFor(role, this.#options))
       : new Redis(redisOptionsFor(role, this.#options));
-    const where = env.REDIS_CLUSTER_NODES ? 'cluster' : env.REDIS_SENTINELS ? `sentinel:${env.REDIS_SENTINEL_MASTER}` : redactUrl(env.REDIS_URL);
+    const where = env.REDIS_CLUSTER_NODES
+      ? 'cluster'
+      : env.REDIS_SENTINELS
+        ? `sentinel:${env.REDIS_SENTINEL_MASTER}`
+        : redactUrl(env.REDIS_URL);
     instrumentCommands(client, role, this.metrics);
     this.metrics.connectionState(role, false);
     let wasReady = false;

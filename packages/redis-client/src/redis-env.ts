@@ -3,7 +3,12 @@ import { z } from 'zod';
 /** `host:port,host:port` → [{ host, port }] */
 const hostList = z
   .string()
-  .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z.array(
       z
@@ -25,7 +30,10 @@ export const redisEnvSchema = z.object({
   /** Upper bound of establishing a connection. */
   REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   /** First part of every key, so several apps can share one Redis. */
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('tablestack'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('tablestack'),
   /** Sentinel nodes (`host:port,...`); when set, REDIS_URL's host is ignored and the master is discovered. */
   REDIS_SENTINELS: hostList.optional(),
   /** Name of the master the sentinels watch. */
