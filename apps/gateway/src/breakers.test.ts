@@ -10,7 +10,7 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-async function gateway(restaurants: string[]) {
+async function gateway(restaurants: string[], resetTimeoutMs = 300) {
   const service = createServer({
     env: {
       USER_SERVICE_URLS: ['http://127.0.0.1:9'],
@@ -98,7 +98,9 @@ describe('circuit breakers', () => {
     closers.push(alive.close);
     const doomed = await startTestUpstream((_req, res) => res.end('doomed'));
     const port = Number(new URL(doomed.url).port);
-    const { base, service } = await gateway([alive.url, doomed.url]);
+    // A long reset timeout: on a busy machine 20 requests can outlast a short one, and the breaker's
+    // trial call to the still-dead replica would show up as a 502 among them.
+    const { base, service } = await gateway([alive.url, doomed.url], 3000);
     await doomed.close(); // killed: connections refused
 
     const statuses: number[] = [];
@@ -110,7 +112,7 @@ describe('circuit breakers', () => {
 
     const back = await startTestUpstream((_req, res) => res.end('back'), port);
     closers.push(back.close);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, 3100));
     const bodies = new Set<string>();
     for (let index = 0; index < 6; index += 1) bodies.add((await get(`${base}/api/v1/restaurants`)).body);
     expect(bodies).toEqual(new Set(['alive', 'back']));

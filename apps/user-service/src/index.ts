@@ -1,21 +1,34 @@
 // Composition root of the user-service: parse env, build clients, create the server, listen, handle signals.
+import { Cache } from '@tablestack/cache';
 import { Database } from '@tablestack/db';
 import { RedisConnections } from '@tablestack/redis-client';
-import { createLogger, loadEnvOrExit, startService } from '@tablestack/service-kit';
+import { createLogger, EnvError, loadEnvOrExit, startService } from '@tablestack/service-kit';
 import { Registry } from 'prom-client';
-import { envSchema } from './env.js';
+import { envSchema, productionSecretProblems } from './env.js';
 import { createServer, SERVICE_NAME } from './server.js';
 
 const env = loadEnvOrExit(SERVICE_NAME, envSchema);
-const logger = createLogger({ name: SERVICE_NAME, level: env.LOG_LEVEL, base: { instance: env.INSTANCE_ID } });
+const insecure = productionSecretProblems(env);
+if (insecure.length > 0) {
+  // The same one line as any other bad variable, before anything has started.
+  process.stderr.write(`${SERVICE_NAME}: ${new EnvError(insecure).message}\n`);
+  process.exit(1);
+}
+const logger = createLogger({
+  name: SERVICE_NAME,
+  level: env.LOG_LEVEL,
+  base: { instance: env.INSTANCE_ID },
+});
 const registry = new Registry();
 // The process's one pool per Postgres server and one connection per Redis role, shared by everything in it.
 const db = new Database({ env, logger, service: SERVICE_NAME, registry }).start();
 const redis = new RedisConnections({ env, service: SERVICE_NAME, logger, registry });
 redis.warmUp('command');
+const cache = await new Cache({ env, logger, redis, registry }).start();
 const service = createServer({
   env,
   logger,
+  accounts: { env, db, cache, redis: redis.command },
   registry,
   // Replicas are optional (reads fall back to the primary), so only the primary decides readiness.
   readiness: { postgres: () => db.health(), redis: () => redis.ping() },
@@ -26,6 +39,7 @@ await startService(service, {
   host: env.HOST,
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   closers: [
+    { name: 'cache bus', close: () => cache.close() },
     { name: 'redis', close: () => redis.close() },
     { name: 'postgres', close: () => db.close() },
   ],

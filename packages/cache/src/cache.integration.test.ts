@@ -30,7 +30,7 @@ async function replicas(
     });
     const cache = new Cache({
       env: cacheEnvSchema.parse({
-        CACHE_INVALIDATION_HOLD_MS: '200',
+        CACHE_INVALIDATION_HOLD_MS: '500',
         CACHE_L2_COOLDOWN_MS: '300',
         ...options.env,
       }),
@@ -102,7 +102,7 @@ describe('two replicas on one Redis', () => {
     db.row = 'v2';
     await a!.invalidate('restaurant', 'r1');
     await until('b dropped the key from L1', () => b!.l1.get('restaurant:r1') === undefined);
-    await sleep(250); // past the hold
+    await sleep(550); // past the hold
     expect(await b!.getOrSet('restaurant', 'r1', db.load)).toBe('v2');
     expect(await a!.getOrSet('restaurant', 'r1', db.load)).toBe('v2');
   });
@@ -116,7 +116,7 @@ describe('two replicas on one Redis', () => {
     db.row = 'v2';
     await a!.invalidateTags('city:lisbon');
     await until('b dropped the tagged key', () => b!.l1.get('restaurant:list:lisbon') === undefined);
-    await sleep(250);
+    await sleep(550);
     expect(await b!.getOrSet('restaurant', 'list:lisbon', db.load, { tags: ['city:lisbon'] })).toBe('v2');
   });
 
@@ -158,7 +158,7 @@ describe('two replicas on one Redis', () => {
     expect(await racing).toBe('old'); // that caller asked before the write
     expect(a!.l1.get('restaurant:r1')).toBeUndefined();
     expect(await b!.getOrSet('restaurant', 'r1', db.load)).toBe('new');
-    await sleep(250);
+    await sleep(550);
     expect(await a!.getOrSet('restaurant', 'r1', db.load)).toBe('new');
     expect(await b!.getOrSet('restaurant', 'r1', db.load)).toBe('new');
   });
@@ -171,7 +171,7 @@ describe('two replicas on one Redis', () => {
     expect(await b!.getOrSet('restaurant', 'r1', async () => 'old')).toBe('old');
     expect(b!.l1.get('restaurant:r1')).toBeUndefined();
     expect(await a!.getOrSet('restaurant', 'r1', async () => 'new')).toBe('new');
-    await sleep(250);
+    await sleep(550);
     expect(await a!.getOrSet('restaurant', 'r1', async () => 'new')).toBe('new');
     expect(await b!.getOrSet('restaurant', 'r1', async () => 'not called')).toBe('new');
   });
@@ -210,7 +210,7 @@ describe('Redis outage', () => {
       });
       // L2 no longer holds the value invalidated during the outage, and serves hits again.
       b!.l1.clear();
-      await sleep(250);
+      await sleep(550);
       expect(await b!.getOrSet('restaurant', 'cached', db.load)).toBe('v2');
       await b!.getOrSet('restaurant', 'shared', async () => 's');
       a!.l1.clear();

@@ -11,7 +11,7 @@ function l1Cache(
   policy: Partial<{ ttlMs: number; graceMs: number; softTimeoutMs: number; hardTimeoutMs: number }> = {},
 ) {
   return new Cache({
-    env: cacheEnvSchema.parse({ CACHE_INVALIDATION_HOLD_MS: '50' }),
+    env: cacheEnvSchema.parse({ CACHE_INVALIDATION_HOLD_MS: '300' }),
     logger: silent,
     namespaces: { items: { ttlMs: 60_000, graceMs: 60_000, ...policy } },
   });
@@ -59,27 +59,29 @@ describe('Cache (L1)', () => {
   });
 
   it('serves a stale value within grace while one refresh runs', async () => {
-    const cache = l1Cache({ ttlMs: 20 });
+    // Generous TTLs: on a busy machine a 20 ms TTL can run out between two lines of the test.
+    const cache = l1Cache({ ttlMs: 300 });
     let version = 1;
     const loader = countingLoader(() => version);
     await cache.getOrSet('items', 'k', loader.load);
-    await sleep(30);
+    await sleep(350);
     version = 2;
     loader.hold();
     // Expired: both callers get the old value at once; one refresh starts.
     expect(await cache.getOrSet('items', 'k', loader.load)).toBe(1);
     expect(await cache.getOrSet('items', 'k', loader.load)).toBe(1);
-    loader.release();
-    await sleep(5);
     expect(loader.calls).toBe(2);
+    loader.release();
+    await sleep(20);
     expect(await cache.getOrSet('items', 'k', loader.load)).toBe(2);
+    expect(loader.calls).toBe(2);
     expect(cache.stats().namespaces.items!.staleServed).toBe(2);
   });
 
   it('serves the stale value when the refresh fails, and counts the error', async () => {
-    const cache = l1Cache({ ttlMs: 20 });
+    const cache = l1Cache({ ttlMs: 100 });
     await cache.getOrSet('items', 'k', async () => 'old');
-    await sleep(30);
+    await sleep(150);
     expect(await cache.getOrSet('items', 'k', async () => Promise.reject(new Error('db down')))).toBe('old');
     await sleep(5);
     expect(cache.stats().namespaces.items!.loadErrors).toBe(1);
@@ -119,7 +121,7 @@ describe('Cache (L1)', () => {
     await cache.invalidate('items', 'k');
     expect(await cache.getOrSet('items', 'k', async () => 'maybe-old')).toBe('maybe-old');
     expect(await cache.getOrSet('items', 'k', async () => 'reloaded')).toBe('reloaded');
-    await sleep(60);
+    await sleep(350);
     await cache.getOrSet('items', 'k', async () => 'kept');
     expect(await cache.getOrSet('items', 'k', async () => 'not called')).toBe('kept');
   });

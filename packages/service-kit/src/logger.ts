@@ -18,6 +18,8 @@ export interface LoggerConfig {
 export const redactedPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
+  // The gateway's proof of identity to the services (INTERNAL_AUTH_SECRET).
+  'req.headers["x-internal-auth"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.token',
