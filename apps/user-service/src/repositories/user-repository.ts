@@ -16,7 +16,12 @@ export class UserRepository {
   constructor(private readonly db: Pick<Database, 'read' | 'write' | 'primary'>) {}
 
   async findPublicById(id: string): Promise<PublicUser | null> {
-    const row = await this.db.read().user.findUnique({ where: { id }, select: publicUserFields });
+    // Ids come from verified tokens, so a miss on a replica most likely means the replica has not
+    // replayed the registration yet (a token is issued by the registration itself, before the gateway
+    // knows who the user is): ask the primary before answering 404.
+    const row =
+      (await this.db.read().user.findUnique({ where: { id }, select: publicUserFields })) ??
+      (await this.db.primary().user.findUnique({ where: { id }, select: publicUserFields }));
     return row ? toPublicUser(row) : null;
   }
 
