@@ -19,6 +19,7 @@ beforeAll(async () => {
     env: {
       USER_SERVICE_URLS: [upstream.url],
       RESTAURANT_SERVICE_URLS: [upstream.url],
+      WORKER_URLS: [upstream.url],
       UPSTREAM_TIMEOUT_MS: 2000,
       TRUST_PROXY: 'loopback',
       INTERNAL_AUTH_SECRET: env.INTERNAL_AUTH_SECRET,
@@ -53,6 +54,15 @@ describe('authentication at the gateway', () => {
     expect(seen.headers[IDENTITY_HEADERS.userId]).toBe(alice.userId);
     expect(seen.headers[IDENTITY_HEADERS.role]).toBe('USER');
     expect(seen.headers[IDENTITY_HEADERS.internalAuth]).toBe(env.INTERNAL_AUTH_SECRET);
+  });
+
+  it('routes /admin/queues to the worker with the verified identity, path unchanged', async () => {
+    const admin = await tokens.issue({ userId: alice.userId, role: 'ADMIN' });
+    const seen = (await (await fetch(`${base}/admin/queues/email/failed`, { headers: { authorization: `Bearer ${admin}` } })).json()) as Seen & { url: string };
+    expect(seen, JSON.stringify(seen).slice(0, 300)).toHaveProperty("url", "/admin/queues/email/failed");
+    expect(seen.headers[IDENTITY_HEADERS.role]).toBe('ADMIN');
+    const anonymous = (await (await fetch(`${base}/admin/queues`, { headers: forged })).json()) as Seen;
+    expect(anonymous.headers[IDENTITY_HEADERS.role]).toBeUndefined();
   });
 
   it('drops identity headers a client sends itself', async () => {

@@ -38,6 +38,8 @@ export const envSchema = baseEnvSchema
     USER_SERVICE_URLS: urlList,
     /** Replicas of the restaurant-service. */
     RESTAURANT_SERVICE_URLS: urlList,
+    /** Replicas of the worker, for its admin endpoints (/admin/queues); unset: not routed. */
+    WORKER_URLS: urlList.optional(),
     /** Time an upstream gets to answer before the gateway gives up with 504. */
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /**

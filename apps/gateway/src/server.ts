@@ -28,7 +28,7 @@ type ProxyResHook = (proxyRes: IncomingMessage, req: IncomingMessage) => void;
 
 export interface ServerDeps {
   env: Pick<Env, 'USER_SERVICE_URLS' | 'RESTAURANT_SERVICE_URLS' | 'UPSTREAM_TIMEOUT_MS' | 'TRUST_PROXY'> &
-    Partial<Pick<Env, 'CORS_ORIGINS' | 'INTERNAL_AUTH_SECRET'>>;
+    Partial<Pick<Env, 'CORS_ORIGINS' | 'INTERNAL_AUTH_SECRET' | 'WORKER_URLS'>>;
   logger: Logger;
   /** Keep-alive agent shared by every proxy; the composition root destroys it on shutdown. */
   agent?: Agent;
@@ -66,7 +66,8 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
   const breakers = deps.breakers ?? defaultBreakerSettings;
   const users = new UpstreamPool('user-service', deps.env.USER_SERVICE_URLS, breakers);
   const restaurants = new UpstreamPool('restaurant-service', deps.env.RESTAURANT_SERVICE_URLS, breakers);
-  const pools = [users, restaurants];
+  const workers = deps.env.WORKER_URLS?.length ? new UpstreamPool('worker', deps.env.WORKER_URLS, breakers) : undefined;
+  const pools = workers ? [users, restaurants, workers] : [users, restaurants];
   const timeoutMs = deps.env.UPSTREAM_TIMEOUT_MS;
   const { logger, limits } = deps;
 
@@ -82,7 +83,8 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
     jsonBodyLimit: false,
     trustProxy: deps.env.TRUST_PROXY,
     ...(deps.registry ? { registry: deps.registry } : {}),
-    readiness: Object.fromEntries(pools.map((pool) => [pool.name, upstreamHealthCheck(pool)])),
+    // The worker is not on the request path: the gateway is ready without it.
+    readiness: Object.fromEntries([users, restaurants].map((pool) => [pool.name, upstreamHealthCheck(pool)])),
     // Aggregated: the breaker state of every upstream replica, as the gateway sees it.
     healthDetails: () => ({ upstreams: upstreamStates(pools) }),
     routes: (app) => {
@@ -138,6 +140,16 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
         for (const hook of hooks) hook(proxyRes, req);
       };
 
+      if (workers && deps.tokens) {
+        // The worker's queue admin (bull-board and failed-job replay); the worker itself requires an
+        // admin identity, which only the gateway can vouch for.
+        const workerProxy = createUpstreamProxy({ pool: workers, agent, timeoutMs });
+        app.use('/admin/queues', authenticate(deps.tokens, deps.env.INTERNAL_AUTH_SECRET ?? ''), (req, res, next) => {
+          res.locals.metricsRoute = '/admin/queues/*';
+          req.url = req.originalUrl;
+          workerProxy(req, res, next);
+        });
+      }
       for (const { prefixes, pool } of apiRoutes) {
         const proxy = createUpstreamProxy({
           pool,

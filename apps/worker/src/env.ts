@@ -1,9 +1,103 @@
+import { authEnvSchema, DEVELOPMENT_INTERNAL_SECRET } from '@tablestack/auth';
 import { dbEnvSchema } from '@tablestack/db';
+import { isQueueName, type QueueName } from '@tablestack/jobs';
 import { redisEnvSchema } from '@tablestack/redis-client';
 import { baseEnvSchema } from '@tablestack/service-kit';
-import type { z } from 'zod';
+import { z } from 'zod';
+
+const ms = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const concurrency = (fallback: number) => z.coerce.number().int().min(1).max(1000).default(fallback);
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
+
+/** Variables only the worker reads. */
+export const workerEnvSchema = z.object({
+  /** Queues this process consumes, comma-separated. @default 'email,notifications,cleanup' */
+  WORKER_QUEUES: z
+    .string()
+    .default('email,notifications,cleanup')
+    .transform((value, context) => {
+      const names = value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
+      const unknown = names.filter((name) => !isQueueName(name));
+      if (unknown.length > 0) {
+        context.addIssue({ code: 'custom', message: `unknown queue(s): ${unknown.join(', ')}` });
+        return z.NEVER;
+      }
+      return [...new Set(names)] as QueueName[];
+    }),
+  /** Jobs of the email queue run at once per process. @default 5 */
+  WORKER_CONCURRENCY_EMAIL: concurrency(5),
+  /** @default 10 */
+  WORKER_CONCURRENCY_NOTIFICATIONS: concurrency(10),
+  /** @default 1 */
+  WORKER_CONCURRENCY_CLEANUP: concurrency(1),
+  /** A job whose worker stops renewing its lock this long is taken over by another worker. @default 30000 */
+  WORKER_LOCK_DURATION_MS: ms(1000, 600_000, 30_000),
+  /** How often a worker looks for stalled jobs (those whose lock expired). @default 30000 */
+  WORKER_STALLED_INTERVAL_MS: ms(1000, 600_000, 30_000),
+  /** On shutdown, active jobs get this long to finish; then the workers are closed by force. @default 10000 */
+  WORKER_CLOSE_TIMEOUT_MS: ms(0, 600_000, 10_000),
+  /** Run the outbox relay in this process (safe in every replica). @default true */
+  OUTBOX_RELAY_ENABLED: flag(true),
+  /** Pause between polls when the last one found less than a full batch. @default 500 */
+  OUTBOX_POLL_INTERVAL_MS: ms(10, 60_000, 500),
+  /** Rows claimed per poll (FOR UPDATE SKIP LOCKED). @default 100 */
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Bound of publishing one batch to Redis; past it the rows stay PENDING and are retried. @default 2000 */
+  OUTBOX_PUBLISH_TIMEOUT_MS: ms(100, 60_000, 2000),
+  /** Upper bound of the retry delay of a row that could not be published. @default 30000 */
+  OUTBOX_RETRY_MAX_MS: ms(100, 3_600_000, 30_000),
+  /** SENT outbox rows are deleted by the old-jobs cleanup after this many days. @default 7 */
+  OUTBOX_SENT_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(7),
+  /** SMTP server of outgoing mail (`smtps://` for TLS, credentials in the URL). @default smtp://127.0.0.1:1025 */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).default('smtp://127.0.0.1:1025'),
+  /** Sender of every email. @default 'Tablestack <no-reply@tablestack.local>' */
+  MAIL_FROM: z.string().min(3).default('Tablestack <no-reply@tablestack.local>'),
+  /** Bound of each SMTP step (connect, greeting, socket idle). @default 15000 */
+  SMTP_TIMEOUT_MS: ms(100, 300_000, 15_000),
+  /**
+   * How long a send attempt holds an email's idempotency key before another attempt may send it
+   * (covers a worker that died mid-send). Keep it above SMTP_TIMEOUT_MS. @default 60000
+   */
+  EMAIL_SEND_LEASE_MS: ms(1000, 3_600_000, 60_000),
+  /** How long "this email was sent" is remembered, so a job run again sends nothing. @default 604800 (7 days) */
+  EMAIL_IDEMPOTENCY_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(7 * 24 * 3600),
+  /** Cron pattern of the cleanup schedulers (expired refresh tokens, old jobs). @default '0 * * * *' (hourly) */
+  CLEANUP_CRON: z.string().min(9).default('0 * * * *'),
+  /** Completed jobs are kept this long (bull-board history). @default 24 */
+  JOBS_COMPLETED_RETENTION_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(24),
+  /** Failed jobs (the dead-letter view) are kept this long, for replay. @default 30 */
+  JOBS_FAILED_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
+});
 
 /** The worker's env. Parsed once in index.ts; a bad value stops the process with one line. */
-export const envSchema = baseEnvSchema.extend(dbEnvSchema.shape).extend(redisEnvSchema.shape);
+export const envSchema = baseEnvSchema
+  .extend(dbEnvSchema.shape)
+  .extend(redisEnvSchema.shape)
+  // Only the internal secret: admin routes trust the identity the gateway forwards.
+  .extend(authEnvSchema.pick({ INTERNAL_AUTH_SECRET: true }).shape)
+  .extend(workerEnvSchema.shape);
 
 export type Env = z.infer<typeof envSchema>;
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+/** Production must not trust identity headers signed with the development secret. */
+export function productionSecretProblems(env: Pick<Env, 'NODE_ENV' | 'INTERNAL_AUTH_SECRET'>): string[] {
+  if (env.NODE_ENV !== 'production' || env.INTERNAL_AUTH_SECRET !== DEVELOPMENT_INTERNAL_SECRET) return [];
+  return ['INTERNAL_AUTH_SECRET: the development default must not be used in production (value hidden)'];
+}

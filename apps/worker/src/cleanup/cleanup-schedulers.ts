@@ -1,0 +1,16 @@
+import type { JobName } from '@tablestack/jobs';
+import type { JobsOptions, Queue } from 'bullmq';
+
+/** The cleanup queue's schedules: scheduler id = job name, one of each per Redis, however many workers. */
+export const cleanupSchedules: ReadonlyArray<JobName<'cleanup'>> = ['expired-refresh-tokens', 'old-jobs'];
+
+/**
+ * Defines (or updates) the cleanup schedulers. `upsertJobScheduler` is keyed by the scheduler id,
+ * so every worker replica can call this at boot and Redis still holds one scheduler per schedule,
+ * with one pending job each.
+ */
+export async function defineCleanupSchedulers(queue: Queue, cron: string, opts: JobsOptions): Promise<void> {
+  for (const name of cleanupSchedules) {
+    await queue.upsertJobScheduler(name, { pattern: cron }, { name, data: {}, opts });
+  }
+}

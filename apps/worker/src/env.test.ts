@@ -1,0 +1,64 @@
+import { DEVELOPMENT_INTERNAL_SECRET } from '@tablestack/auth';
+import { describe, expect, it } from 'vitest';
+import { productionSecretProblems, workerEnvSchema } from './env.js';
+
+describe('workerEnvSchema', () => {
+  it('has defaults for everything', () => {
+    expect(workerEnvSchema.parse({})).toMatchObject({
+      WORKER_QUEUES: ['email', 'notifications', 'cleanup'],
+      WORKER_CONCURRENCY_EMAIL: 5,
+      WORKER_CONCURRENCY_NOTIFICATIONS: 10,
+      WORKER_CONCURRENCY_CLEANUP: 1,
+      OUTBOX_RELAY_ENABLED: true,
+      OUTBOX_BATCH_SIZE: 100,
+      SMTP_URL: 'smtp://127.0.0.1:1025',
+      CLEANUP_CRON: '0 * * * *',
+    });
+  });
+
+  it('reads the queues to consume, trimmed and deduplicated', () => {
+    expect(workerEnvSchema.parse({ WORKER_QUEUES: ' email , email,cleanup' }).WORKER_QUEUES).toEqual([
+      'email',
+      'cleanup',
+    ]);
+  });
+
+  it.each([
+    ['WORKER_QUEUES', 'email,fax', /unknown queue\(s\): fax/],
+    ['WORKER_CONCURRENCY_EMAIL', '0', /WORKER_CONCURRENCY_EMAIL/],
+    ['SMTP_URL', 'http://mail.example.com', /SMTP_URL/],
+    ['OUTBOX_RELAY_ENABLED', 'yes', /OUTBOX_RELAY_ENABLED/],
+  ])('refuses %s=%s', (name, value, message) => {
+    const result = workerEnvSchema.safeParse({ [name]: value });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toMatch(name);
+    expect(`${result.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)}`).toMatch(
+      message,
+    );
+  });
+
+  it('turns 0/1 and false/true into booleans', () => {
+    expect(workerEnvSchema.parse({ OUTBOX_RELAY_ENABLED: '0' }).OUTBOX_RELAY_ENABLED).toBe(false);
+    expect(workerEnvSchema.parse({ OUTBOX_RELAY_ENABLED: 'true' }).OUTBOX_RELAY_ENABLED).toBe(true);
+  });
+});
+
+describe('productionSecretProblems', () => {
+  it('refuses the development internal secret in production only', () => {
+    expect(
+      productionSecretProblems({ NODE_ENV: 'production', INTERNAL_AUTH_SECRET: DEVELOPMENT_INTERNAL_SECRET }),
+    ).toHaveLength(1);
+    expect(
+      productionSecretProblems({
+        NODE_ENV: 'development',
+        INTERNAL_AUTH_SECRET: DEVELOPMENT_INTERNAL_SECRET,
+      }),
+    ).toEqual([]);
+    expect(
+      productionSecretProblems({
+        NODE_ENV: 'production',
+        INTERNAL_AUTH_SECRET: 'a-real-secret-of-some-length',
+      }),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import type { QueueName } from './queue-names.js';
+
+// Payloads sit in Postgres (outbox) and Redis (BullMQ) and show in bull-board: ids and what a template
+// needs, never a secret (no password, token or reset link). Objects are not strict on purpose: a worker
+// of the previous release must accept a payload that a newer producer extended; producers still write
+// only the declared fields, because `enqueueOutbox` stores the parsed (stripped) payload.
+
+// GUIDs rather than z.uuid(): the seeded data uses deterministic ids that are not RFC 4122 variants.
+const id = z.guid();
+const recipient = { userId: id, email: z.email().max(254), name: z.string().min(1).max(200) };
+
+/** Payload schemas per queue and job name. A queue with no entry has no job yet (sms and files are not built). */
+export const jobSchemas = {
+  email: {
+    welcome: z.object(recipient),
+    'password-reset': z.object(recipient),
+    verification: z.object(recipient),
+  },
+  sms: {},
+  notifications: {
+    'review-created': z.object({ reviewId: id, restaurantId: id, userId: id }),
+  },
+  files: {},
+  cleanup: {
+    'expired-refresh-tokens': z.object({}),
+    'old-jobs': z.object({}),
+  },
+} as const satisfies Record<QueueName, Record<string, z.ZodType>>;
+
+export type JobSchemas = typeof jobSchemas;
+/** Job names of one queue. */
+export type JobName<Q extends QueueName> = keyof JobSchemas[Q] & string;
+/** The payload of one job, as the worker receives it. */
+export type JobPayload<Q extends QueueName, N extends JobName<Q>> = JobSchemas[Q][N] extends z.ZodType
+  ? z.infer<JobSchemas[Q][N]>
+  : never;
+/** Every job name, per queue, as a flat list (for tests and bull-board). */
+export function jobNamesOf(queue: QueueName): string[] {
+  return Object.keys(jobSchemas[queue]);
+}
