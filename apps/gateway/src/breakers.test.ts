@@ -81,6 +81,23 @@ describe('circuit breakers', () => {
     expect(service.pools[1]!.members[0]!.state).toBe('closed');
   });
 
+  it('survive an upstream that stays down past the reset timeout under concurrent load', async () => {
+    // Regression: half-open breakers refused the concurrent calls, whose unwatched outcomes then
+    // rejected unhandled and took the whole gateway process down.
+    const dead = await startTestUpstream((_req, res) => res.end());
+    await dead.close();
+    const { base } = await gateway([dead.url], 100);
+    const statuses = new Set<number>();
+    const until = Date.now() + 700;
+    while (Date.now() < until) {
+      const wave = await Promise.all(Array.from({ length: 16 }, () => get(`${base}/api/v1/restaurants`)));
+      for (const { status } of wave) statuses.add(status);
+    }
+    // Only the gateway's own answers: 502 while it tries, 503 while the breaker is open.
+    expect([...statuses].every((status) => status === 502 || status === 503)).toBe(true);
+    expect(statuses.has(503)).toBe(true);
+  });
+
   it('do not count 4xx answers', async () => {
     const upstream = await startTestUpstream((_req, res) => {
       res.statusCode = 404;

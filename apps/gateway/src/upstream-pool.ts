@@ -49,6 +49,14 @@ export class UpstreamTarget {
     });
   }
 
+  #trialInFlight = false;
+
+  /** Calls may go here: closed, or half-open with no trial call out yet (one trial at a time). */
+  get available(): boolean {
+    if (this.breaker.opened) return false;
+    return !(this.breaker.halfOpen && this.#trialInFlight);
+  }
+
   get state(): 'closed' | 'half-open' | 'open' {
     return this.breaker.opened ? 'open' : this.breaker.halfOpen ? 'half-open' : 'closed';
   }
@@ -61,8 +69,16 @@ export class UpstreamTarget {
       succeed = resolve;
       fail = reject;
     });
-    // fire() rejects at once when the breaker is open; the pool never picks an open target, so that
-    // only happens in a race, and then the proxy's own outcome still decides the answer.
+    // fire() rejects without running the action when the breaker refuses the call (a race with it
+    // opening); `settled` is then watched by no one, and its rejection must not become an unhandled
+    // one (Node would exit).
+    settled.catch(() => {});
+    if (this.breaker.halfOpen) {
+      this.#trialInFlight = true;
+      settled.finally(() => {
+        this.#trialInFlight = false;
+      }).catch(() => {});
+    }
     this.breaker.fire(() => settled).catch(() => {});
     let done = false;
     return {
@@ -102,7 +118,7 @@ export class UpstreamPool {
     const count = this.members.length;
     for (let tried = 0; tried < count; tried += 1) {
       const member = this.members[(this.#next + tried) % count]!;
-      if (member.breaker.opened) continue;
+      if (!member.available) continue;
       this.#next = (this.#next + tried + 1) % count;
       return member;
     }

@@ -44,6 +44,9 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): RequestHandl
       // Our own timer rather than http-proxy's proxyTimeout, whose abort looks exactly like a reset.
       proxyReq: (proxyReq, req) => {
         fixRequestBody(proxyReq, req);
+        // A client's `Connection: close` is about its own connection to us; passed on, it would make
+        // the upstream close a pooled keep-alive connection (http-party/node-http-proxy#446).
+        proxyReq.setHeader('connection', 'keep-alive');
         proxyReq.setTimeout(options.timeoutMs, () => {
           proxyReq.destroy(Object.assign(new Error('upstream timed out'), { code: UPSTREAM_TIMEOUT }));
         });
