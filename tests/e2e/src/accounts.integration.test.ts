@@ -54,6 +54,22 @@ describe('accounts through the gateway', () => {
     expect((await fetch(api('/auth/refresh'), json({ refreshToken: rotated.refreshToken }))).status).toBe(401);
   });
 
+  it('registration sends the welcome email (outbox → worker → SMTP sink)', async () => {
+    const email = `e2e-welcome-${randomUUID()}@example.test`;
+    const registered = await fetch(api('/auth/register'), json({ email, password: 'Correct horse 42', name: 'Welcome' }));
+    expect(registered.status).toBe(201);
+    const mailApi = process.env.MAIL_API_URL;
+    expect(mailApi, 'MAIL_API_URL must point at the stack mail sink').toBeTruthy();
+    let received: Array<{ subject: string }> = [];
+    for (let attempt = 0; attempt < 150 && received.length === 0; attempt += 1) {
+      const inbox = (await (await fetch(`${mailApi}/email`)).json()) as Array<{ subject: string; to: Array<{ address: string }> }>;
+      received = inbox.filter((mail) => mail.to.some((to) => to.address === email));
+      if (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(received).toHaveLength(1);
+    expect(received[0]!.subject).toMatch(/welcome/i);
+  }, 30_000);
+
   it.each([
     ['no token', {}],
     ['a forged identity header', { 'x-user-id': randomUUID(), 'x-user-role': 'ADMIN', 'x-internal-auth': 'guess' }],
