@@ -10,11 +10,17 @@ app_pid() { pidfile_pid "$(app_pidfile "$1" "$2")" "STACK_INSTANCE=$STACK_MODE/$
 app_healthy() { http_200 "http://127.0.0.1:$(app_port "$1" "$2")/health"; }
 app_log() { printf '%s/%s-%s.log\n' "$LOG_DIR" "$1" "$2"; }
 
-# What an instance's environment is made of; a running instance whose fingerprint differs (env file
-# changed, other replica count, other upstream list for the gateway) is restarted by `up`.
+# What an instance is made of; a running instance whose fingerprint differs (env file changed, other
+# replica count, other upstream list for the gateway, or a new build of it or of a workspace package)
+# is restarted by `up`.
 app_fingerprint() {
-  { cat "$ENV_FILE"; echo "$1 $2 $APP_NODE_ENV"; [[ $1 != gateway ]] || { app_urls user-service; app_urls restaurant-service; }; } |
+  { cat "$ENV_FILE"; echo "$1 $2 $APP_NODE_ENV"; [[ $1 != gateway ]] || { app_urls user-service; app_urls restaurant-service; }; build_stamp "$1"; } |
     md5sum | cut -d' ' -f1
+}
+
+# The newest file the app runs from: its own dist and every workspace package's dist.
+build_stamp() {
+  find "$STACK_ROOT/apps/$1/dist" "$STACK_ROOT"/packages/*/dist -type f -printf '%T@\n' 2>/dev/null | sort -n | tail -1
 }
 app_fpfile() { printf '%s/apps/%s-%s.fingerprint\n' "$RUN_DIR" "$1" "$2"; }
 app_current() { [[ -f $(app_fpfile "$1" "$2") && $(<"$(app_fpfile "$1" "$2")") == "$(app_fingerprint "$1" "$2")" ]]; }
@@ -73,7 +79,7 @@ apps_up() {
         if ! app_healthy "$app" "$i"; then
           why="unhealthy"
         elif ! app_current "$app" "$i"; then
-          why="env changed"
+          why="env or build changed"
         else
           running=$((running + 1)) && continue
         fi
