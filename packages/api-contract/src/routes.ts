@@ -1,6 +1,22 @@
 import type { z } from 'zod';
 import { IdParams, Problem } from './common-schemas.js';
-import { NearbyQuery, Restaurant, RestaurantListQuery, Review, ReviewBody, SearchQuery } from './restaurant-schemas.js';
+import {
+  NearbyQuery,
+  NearbyResult,
+  Restaurant,
+  RestaurantCreateBody,
+  RestaurantDetail,
+  RestaurantListQuery,
+  RestaurantPage,
+  RestaurantPatchBody,
+  Review,
+  ReviewBody,
+  ReviewListQuery,
+  ReviewPage,
+  ReviewPatchBody,
+  SearchPage,
+  SearchQuery,
+} from './restaurant-schemas.js';
 import { EmailParams, LoginBody, PublicUser, RefreshBody, RegisterBody, TokenResponse, UpdateMeBody } from './user-schemas.js';
 
 export type Access = 'anyone' | 'user' | 'admin';
@@ -21,7 +37,6 @@ export interface ApiRoute {
   errors?: number[];
 }
 
-const list = <T extends z.ZodType>(item: T) => item.array();
 
 /** ARCHITECTURE.md's API table. Services mount these paths without the /api/v1 prefix. */
 export const apiRoutes: ApiRoute[] = [
@@ -32,13 +47,16 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'get', path: '/users/me', summary: 'Own profile', tag: 'users', access: 'user', success: { status: 200, body: PublicUser } },
   { method: 'patch', path: '/users/me', summary: 'Change own name (not role or email)', tag: 'users', access: 'user', body: UpdateMeBody, success: { status: 200, body: PublicUser } },
   { method: 'get', path: '/users/by-email/{email}', summary: 'Look a user up by email', tag: 'users', access: 'admin', params: EmailParams, success: { status: 200, body: PublicUser }, errors: [403, 404] },
-  { method: 'get', path: '/restaurants', summary: 'List with filters and pagination', tag: 'restaurants', access: 'anyone', query: RestaurantListQuery, success: { status: 200, body: list(Restaurant) } },
-  { method: 'get', path: '/restaurants/search', summary: 'Full-text search, ranked', tag: 'restaurants', access: 'anyone', query: SearchQuery, success: { status: 200, body: list(Restaurant) } },
-  { method: 'get', path: '/restaurants/nearby', summary: 'By distance, nearest first', tag: 'restaurants', access: 'anyone', query: NearbyQuery, success: { status: 200, body: list(Restaurant) } },
-  { method: 'get', path: '/restaurants/{id}', summary: 'Detail (ETag; 304 on If-None-Match)', tag: 'restaurants', access: 'anyone', params: IdParams, success: { status: 200, body: Restaurant }, errors: [304, 404] },
-  { method: 'get', path: '/restaurants/{id}/reviews', summary: 'Reviews of a restaurant', tag: 'reviews', access: 'anyone', params: IdParams, success: { status: 200, body: list(Review) }, errors: [404] },
-  { method: 'post', path: '/restaurants/{id}/reviews', summary: 'Review a restaurant (one per user)', tag: 'reviews', access: 'user', params: IdParams, body: ReviewBody, success: { status: 201, body: Review }, errors: [404, 409] },
-  { method: 'patch', path: '/reviews/{id}', summary: 'Edit own review', tag: 'reviews', access: 'user', params: IdParams, body: ReviewBody, success: { status: 200, body: Review }, errors: [403, 404] },
+  { method: 'get', path: '/restaurants', summary: 'List with filters, sort and pagination (total count cached)', tag: 'restaurants', access: 'anyone', query: RestaurantListQuery, success: { status: 200, body: RestaurantPage }, errors: [304] },
+  { method: 'get', path: '/restaurants/search', summary: 'Full-text search over name, cuisine, city and description, ranked', tag: 'restaurants', access: 'anyone', query: SearchQuery, success: { status: 200, body: SearchPage }, errors: [304] },
+  { method: 'get', path: '/restaurants/nearby', summary: 'Within radiusKm of a point, nearest first, with distance', tag: 'restaurants', access: 'anyone', query: NearbyQuery, success: { status: 200, body: NearbyResult }, errors: [304] },
+  { method: 'get', path: '/restaurants/{id}', summary: 'Detail with rating summary and latest reviews (ETag; 304 on If-None-Match)', tag: 'restaurants', access: 'anyone', params: IdParams, success: { status: 200, body: RestaurantDetail }, errors: [304, 404] },
+  { method: 'post', path: '/restaurants', summary: 'Add a restaurant', tag: 'restaurants', access: 'admin', body: RestaurantCreateBody, success: { status: 201, body: Restaurant }, errors: [403] },
+  { method: 'patch', path: '/restaurants/{id}', summary: 'Change a restaurant', tag: 'restaurants', access: 'admin', params: IdParams, body: RestaurantPatchBody, success: { status: 200, body: Restaurant }, errors: [403, 404] },
+  { method: 'delete', path: '/restaurants/{id}', summary: 'Remove a restaurant with its reviews', tag: 'restaurants', access: 'admin', params: IdParams, success: { status: 204 }, errors: [403, 404] },
+  { method: 'get', path: '/restaurants/{id}/reviews', summary: 'Reviews of a restaurant, newest first', tag: 'reviews', access: 'anyone', params: IdParams, query: ReviewListQuery, success: { status: 200, body: ReviewPage }, errors: [304, 404] },
+  { method: 'post', path: '/restaurants/{id}/reviews', summary: 'Review a restaurant (one per user; 409 REVIEW_EXISTS)', tag: 'reviews', access: 'user', params: IdParams, body: ReviewBody, success: { status: 201, body: Review }, errors: [404, 409] },
+  { method: 'patch', path: '/reviews/{id}', summary: 'Edit own review (or any, as admin)', tag: 'reviews', access: 'user', params: IdParams, body: ReviewPatchBody, success: { status: 200, body: Review }, errors: [403, 404] },
   { method: 'delete', path: '/reviews/{id}', summary: 'Remove own review (or any, as admin)', tag: 'reviews', access: 'user', params: IdParams, success: { status: 204 }, errors: [403, 404] },
 ];
 

@@ -41,7 +41,7 @@ describe('every app through nginx', () => {
     const response = await fetch(`${stackEnv.publicUrl}/health`);
     const health = (await response.json()) as { status: string; service: string; upstreams: Record<string, Array<{ state: string }>> };
     expect(health).toMatchObject({ status: 'ok', service: 'gateway' });
-    expect(Object.keys(health.upstreams).sort()).toEqual(['restaurant-service', 'user-service']);
+    expect(Object.keys(health.upstreams).sort()).toEqual(['restaurant-service', 'user-service', 'worker']);
     for (const replicas of Object.values(health.upstreams)) for (const replica of replicas) expect(replica.state).toBe('closed');
   });
 
