@@ -116,6 +116,27 @@ describe('Cache (L1)', () => {
     expect(cache.stats().namespaces.items!.writeBacksRefused).toBe(2);
   });
 
+  it('does not let a caller who comes after an invalidation share a load that started before it', async () => {
+    const cache = l1Cache();
+    let row = 'old';
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Reads the row, then stalls: what a query that ran before the write returns.
+    const before = cache.getOrSet('items', 'k', async () => {
+      const seen = row;
+      await gate;
+      return seen;
+    });
+    row = 'new';
+    await cache.invalidate('items', 'k');
+    const after = cache.getOrSet('items', 'k', async () => row);
+    release();
+    expect(await before).toBe('old'); // asked before the write
+    expect(await after).toBe('new'); // asked after it: a load of its own, not the stale one
+  });
+
   it('does not keep a load that started within the hold after an invalidation (a lagging replica)', async () => {
     const cache = l1Cache();
     await cache.invalidate('items', 'k');

@@ -265,7 +265,7 @@ export class Cache {
         this.#lookupAndLoad(ns, full, loader, tags, options?.ttlMs, l1Entry).catch(() => {});
       return l1Entry.value as T;
     }
-    const running = this.#loads.get(full);
+    const running = this.#joinable(full);
     if (running) return running.promise as Promise<T>;
     const l2 = this.#availableL2();
     if (!l2) return this.#lookupAndLoad(ns, full, loader, tags, options?.ttlMs, undefined);
@@ -281,14 +281,14 @@ export class Cache {
           return entry.value as T;
         }
         return (
-          this.#loads.get(full)?.promise ??
+          this.#joinable(full)?.promise ??
           this.#lookupAndLoad(ns, full, loader, tags, options?.ttlMs, undefined)
         );
       },
       (error: unknown) => {
         this.#l2Failed(ns, error);
         return (
-          this.#loads.get(full)?.promise ??
+          this.#joinable(full)?.promise ??
           this.#lookupAndLoad(ns, full, loader, tags, options?.ttlMs, undefined)
         );
       },
@@ -339,7 +339,8 @@ export class Cache {
         }
         return await this.#loadAndKeep(ns, full, loader, tags, ttlMs, snapshot, staleEntry, load);
       } finally {
-        this.#loads.delete(full);
+        // A newer load may have replaced this one after an invalidation; leave that one in place.
+        if (this.#loads.get(full) === load) this.#loads.delete(full);
       }
     })();
     load.promise = promise;
@@ -604,6 +605,15 @@ export class Cache {
         'cache L2 unavailable: serving from L1 and loaders',
       );
     }
+  }
+
+  /**
+   * A load of `full` that a new caller may share: not one an invalidation has marked, since it may
+   * be reading what the invalidation replaced (the caller came after the write).
+   */
+  #joinable(full: string): Load | undefined {
+    const load = this.#loads.get(full);
+    return load && !load.invalidated ? load : undefined;
   }
 
   #namespace(name: string): Namespace {
