@@ -43,10 +43,11 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): RequestHandl
     on: {
       // Our own timer rather than http-proxy's proxyTimeout, whose abort looks exactly like a reset.
       proxyReq: (proxyReq, req) => {
-        fixRequestBody(proxyReq, req);
         // A client's `Connection: close` is about its own connection to us; passed on, it would make
-        // the upstream close a pooled keep-alive connection (http-party/node-http-proxy#446).
+        // the upstream close a pooled keep-alive connection (http-party/node-http-proxy#446). Set
+        // before fixRequestBody, which writes a parsed body and with it the headers.
         proxyReq.setHeader('connection', 'keep-alive');
+        fixRequestBody(proxyReq, req);
         proxyReq.setTimeout(options.timeoutMs, () => {
           proxyReq.destroy(Object.assign(new Error('upstream timed out'), { code: UPSTREAM_TIMEOUT }));
         });
