@@ -96,7 +96,7 @@ describe('two replicas on one Redis', () => {
     const db = database('v1');
     expect(await a!.getOrSet('restaurant', 'r1', db.load)).toBe('v1');
     expect(await b!.getOrSet('restaurant', 'r1', db.load)).toBe('v1'); // from L2
-    expect(b!.l1.get('restaurant:r1')).toBeDefined();
+    await until('b filled its L1 from L2', () => b!.l1.get('restaurant:r1') !== undefined);
     expect(db.loads).toBe(1);
 
     db.row = 'v2';

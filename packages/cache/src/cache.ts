@@ -276,8 +276,14 @@ export class Cache {
       (entry) => {
         if (entry !== undefined && entry.freshUntil > Date.now()) {
           ns.stats.l2Hits++;
-          // An invalidation that arrived while the GET was out must not be undone by this L1 write.
-          if (ns.policy.l1 && this.#invalidationCount === invalidations) this.l1.set(full, entry);
+          // The L1 fill is not the caller's business: it runs after the caller has its value. An
+          // invalidation that arrived in the meantime (while the GET was out, or before the fill)
+          // must not be undone by it.
+          if (ns.policy.l1) {
+            setImmediate(() => {
+              if (this.#invalidationCount === invalidations) this.l1.set(full, entry);
+            });
+          }
           return entry.value as T;
         }
         return (
