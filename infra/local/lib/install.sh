@@ -53,6 +53,8 @@ ensure_system_packages() {
       die "apt-get install ${pkgs[*]} failed; see $(rel "$log")" "$log"
     mapfile -t pkgs < <(missing_packages)
     ((${#pkgs[@]} == 0)) || die "still missing after apt-get: ${pkgs[*]}; see $(rel "$log")" "$log"
+    # missing_packages ran in a subshell: look the new binaries up again in this one.
+    find_binaries
   fi
   step "system packages" "ok (postgres $("$PG_BIN/postgres" --version | awk '{print $3}'), redis $("$REDIS_SERVER" --version | grep -oE 'v=[0-9.]+' | cut -c3-), nginx $("$NGINX_BIN" -v 2>&1 | grep -oE '[0-9]+\.[0-9.]+'))"
 }
