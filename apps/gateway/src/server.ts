@@ -66,7 +66,9 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
   const breakers = deps.breakers ?? defaultBreakerSettings;
   const users = new UpstreamPool('user-service', deps.env.USER_SERVICE_URLS, breakers);
   const restaurants = new UpstreamPool('restaurant-service', deps.env.RESTAURANT_SERVICE_URLS, breakers);
-  const workers = deps.env.WORKER_URLS?.length ? new UpstreamPool('worker', deps.env.WORKER_URLS, breakers) : undefined;
+  const workers = deps.env.WORKER_URLS?.length
+    ? new UpstreamPool('worker', deps.env.WORKER_URLS, breakers)
+    : undefined;
   const pools = workers ? [users, restaurants, workers] : [users, restaurants];
   const timeoutMs = deps.env.UPSTREAM_TIMEOUT_MS;
   const { logger, limits } = deps;
@@ -76,6 +78,54 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
     { prefixes: ['/auth', '/users'], pool: users },
     { prefixes: ['/restaurants', '/reviews', '/notifications'], pool: restaurants },
   ];
+
+  /** /api/v1: identity, rate limits, read-your-writes positions, login protection, then the proxies. */
+  const apiRouter = (): express.Router => {
+    const router = express.Router();
+    if (deps.tokens) router.use(authenticate(deps.tokens, deps.env.INTERNAL_AUTH_SECRET ?? ''));
+    if (limits) {
+      router.use(
+        rateLimit({
+          redis: limits.redis,
+          classes: limits.classes ?? defaultRateLimitClasses,
+          replicas: limits.replicas,
+          shadow: limits.shadow ?? new Set(),
+          logger,
+        }),
+      );
+    }
+    const positions = deps.writePositions;
+    if (positions) router.use(forwardWritePosition(positions, logger));
+
+    const hooks: ProxyResHook[] = [];
+    if (positions) hooks.push(rememberWritePosition(positions, logger));
+    if (limits) {
+      const login = loginProtection({
+        redis: limits.redis,
+        replicas: limits.replicas,
+        logger,
+        ...limits.login,
+      });
+      router.post('/auth/login', express.json({ limit: '10kb' }), login.check);
+      hooks.push(login.onProxyRes);
+    }
+    const onProxyRes: ProxyResHook = (proxyRes, req) => {
+      for (const hook of hooks) hook(proxyRes, req);
+    };
+    for (const { prefixes, pool } of apiRoutes) {
+      const proxy = createUpstreamProxy({ pool, agent, timeoutMs, pathRewrite: stripApiPrefix, onProxyRes });
+      for (const prefix of prefixes) {
+        // One metrics label per prefix: proxied paths are not Express routes.
+        const metricsRoute = `${API_PREFIX}${prefix}/*`;
+        router.use(prefix, (req, res, next) => {
+          res.locals.metricsRoute = metricsRoute;
+          req.url = req.originalUrl; // undo Express's mount-path stripping; the proxy sees the full path
+          proxy(req, res, next);
+        });
+      }
+    }
+    return router;
+  };
 
   const service = createService({
     name: SERVICE_NAME,
@@ -97,6 +147,10 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
         }),
       );
 
+      // Every /api/v1 request goes through this one router, mounted first: the ops and docs routes
+      // below are never tried for the traffic that matters (each Express layer costs a path match).
+      app.use(API_PREFIX, apiRouter());
+
       for (const pool of pools) {
         app.get(
           `/upstreams/${pool.name}/health`,
@@ -108,64 +162,19 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
       });
       app.use(apiDocs());
 
-      if (deps.tokens) app.use(API_PREFIX, authenticate(deps.tokens, deps.env.INTERNAL_AUTH_SECRET ?? ''));
-      if (limits) {
-        app.use(
-          API_PREFIX,
-          rateLimit({
-            redis: limits.redis,
-            classes: limits.classes ?? defaultRateLimitClasses,
-            replicas: limits.replicas,
-            shadow: limits.shadow ?? new Set(),
-            logger,
-          }),
-        );
-      }
-      const positions = deps.writePositions;
-      if (positions) app.use(API_PREFIX, forwardWritePosition(positions, logger));
-
-      const hooks: ProxyResHook[] = [];
-      if (positions) hooks.push(rememberWritePosition(positions, logger));
-      if (limits) {
-        const login = loginProtection({
-          redis: limits.redis,
-          replicas: limits.replicas,
-          logger,
-          ...limits.login,
-        });
-        app.post(`${API_PREFIX}/auth/login`, express.json({ limit: '10kb' }), login.check);
-        hooks.push(login.onProxyRes);
-      }
-      const onProxyRes: ProxyResHook = (proxyRes, req) => {
-        for (const hook of hooks) hook(proxyRes, req);
-      };
-
       if (workers && deps.tokens) {
         // The worker's queue admin (bull-board and failed-job replay); the worker itself requires an
         // admin identity, which only the gateway can vouch for.
         const workerProxy = createUpstreamProxy({ pool: workers, agent, timeoutMs });
-        app.use('/admin/queues', authenticate(deps.tokens, deps.env.INTERNAL_AUTH_SECRET ?? ''), (req, res, next) => {
-          res.locals.metricsRoute = '/admin/queues/*';
-          req.url = req.originalUrl;
-          workerProxy(req, res, next);
-        });
-      }
-      for (const { prefixes, pool } of apiRoutes) {
-        const proxy = createUpstreamProxy({
-          pool,
-          agent,
-          timeoutMs,
-          pathRewrite: stripApiPrefix,
-          onProxyRes,
-        });
-        for (const prefix of prefixes) {
-          // One metrics label per prefix: proxied paths are not Express routes.
-          app.use(`${API_PREFIX}${prefix}`, (req, res, next) => {
-            res.locals.metricsRoute = `${API_PREFIX}${prefix}/*`;
-            req.url = req.originalUrl; // undo Express's mount-path stripping; the proxy sees the full path
-            proxy(req, res, next);
-          });
-        }
+        app.use(
+          '/admin/queues',
+          authenticate(deps.tokens, deps.env.INTERNAL_AUTH_SECRET ?? ''),
+          (req, res, next) => {
+            res.locals.metricsRoute = '/admin/queues/*';
+            req.url = req.originalUrl;
+            workerProxy(req, res, next);
+          },
+        );
       }
     },
   });

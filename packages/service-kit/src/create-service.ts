@@ -1,12 +1,11 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { Registry } from 'prom-client';
 import { notFoundHandler, problemErrorHandler } from './error-handler.js';
 import { createHttpMetrics, type HttpMetrics } from './http-metrics.js';
 import { Lifecycle } from './lifecycle.js';
 import { type ReadinessCheck, runReadinessChecks } from './readiness.js';
-import { assignRequestId } from './request-id.js';
+import { requestLogger } from './request-logger.js';
 
 export interface CreateServiceOptions {
   /** Service name, used in logs and as the `service` label of every metric. */
@@ -57,18 +56,8 @@ export function createService(options: CreateServiceOptions): Service {
   app.set('trust proxy', options.trustProxy ?? false);
   app.set('etag', false); // caching headers are set deliberately per route, not for every body
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: assignRequestId,
-      // Child loggers carry only the request id, so every line a handler writes can be joined to it.
-      quietReqLogger: true,
-      // Probes run every few seconds on every replica; logging them would drown everything else.
-      autoLogging: { ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? '') },
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    }),
-  );
+  // Probes run every few seconds on every replica; logging them would drown everything else.
+  app.use(requestLogger({ logger, quietPaths: ['/health', '/ready', '/metrics'] }));
   app.use(metrics.middleware);
   app.use(trackInFlight(lifecycle));
 

@@ -1,6 +1,3 @@
-// Re-exported so that pino-http's augmentation of IncomingMessage (`req.id`, `req.log`) reaches every
-// service that builds on the kit.
-export type { HttpLogger } from 'pino-http';
 export { type CreateServiceOptions, createService, type Service } from './create-service.js';
 export { type BaseEnv, baseEnvSchema, EnvError, loadEnv, loadEnvOrExit } from './env.js';
 export { type ErrorCode, errorCodes } from './error-codes.js';
@@ -22,4 +19,5 @@ export {
   runReadinessChecks,
 } from './readiness.js';
 export { assignRequestId, REQUEST_ID_HEADER } from './request-id.js';
+export { type RequestLoggerOptions, requestLogger } from './request-logger.js';
 export { type Closer, type RunningService, type StartServiceOptions, startService } from './start-service.js';
