@@ -25,7 +25,7 @@ export interface RequestLoggerOptions {
  * and a fully serialized request (every header) for each request, which cost the gateway about a
  * fifth of its CPU per proxied request. Here the child logger is made only when a handler asks for
  * `req.log`, and the line holds what finds and judges a request: id, method, path, client address,
- * status and time. `apps/gateway/bench/access-log-cost.ts` measures both (CPU per request).
+ * status and time. `bench/access-log-cost.ts` measures all three (none, pino-http, this), as CPU time per request.
  */
 export function requestLogger(options: RequestLoggerOptions): RequestHandler {
   const { logger } = options;
