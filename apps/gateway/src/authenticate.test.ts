@@ -65,6 +65,48 @@ describe('authentication at the gateway', () => {
     expect(anonymous.headers[IDENTITY_HEADERS.role]).toBeUndefined();
   });
 
+  it('trades an admin token for a session cookie that opens /admin/queues in a browser', async () => {
+    const admin = await tokens.issue({ userId: alice.userId, role: 'ADMIN' });
+    const session = await fetch(`${base}/admin/session`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    expect(session.status).toBe(204);
+    const cookie = session.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^tablestack_admin=[^;]+; Max-Age=\d+; Path=\/admin; Expires=[^;]+; HttpOnly; SameSite=Strict$/);
+    const seen = (await (
+      await fetch(`${base}/admin/queues`, { headers: { cookie: cookie.split(';')[0]!, ...forged } })
+    ).json()) as Seen;
+    expect(seen.headers[IDENTITY_HEADERS.role]).toBe('ADMIN');
+    expect(seen.headers[IDENTITY_HEADERS.userId]).toBe(alice.userId);
+
+    const signOut = await fetch(`${base}/admin/session`, { method: 'DELETE' });
+    expect(signOut.status).toBe(204);
+    expect(signOut.headers.get('set-cookie')).toMatch(/^tablestack_admin=; Path=\/admin; Expires=Thu, 01 Jan 1970/);
+    const login = await fetch(`${base}/admin/login`);
+    expect(login.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await login.text()).toContain('/admin/login.js');
+  });
+
+  it.each([
+    ['no token', 'none', 401],
+    ['a user token', 'user', 403],
+    ['a tampered token', 'tampered', 401],
+  ])('refuses an admin session for %s', async (_name, kind, status) => {
+    const user = await tokens.issue(alice);
+    const header = kind === 'user' ? `Bearer ${user}` : kind === 'tampered' ? `Bearer ${user.slice(0, -3)}abc` : undefined;
+    const response = await fetch(`${base}/admin/session`, {
+      method: 'POST',
+      headers: header ? { authorization: header } : {},
+    });
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(response.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('treats a forged session cookie like a forged bearer token: 401', async () => {
+    const response = await fetch(`${base}/admin/queues`, { headers: { cookie: 'tablestack_admin=not.a.jwt' } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
   it('drops identity headers a client sends itself', async () => {
     const anonymous = (await (await fetch(`${base}/api/v1/users/me`, { headers: forged })).json()) as Seen;
     expect(anonymous.headers[IDENTITY_HEADERS.userId]).toBeUndefined();

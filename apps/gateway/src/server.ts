@@ -6,6 +6,7 @@ import cors from 'cors';
 import express from 'express';
 import helmet from 'helmet';
 import type { Registry } from 'prom-client';
+import { adminSessionRoutes, bearerFromAdminSession } from './admin-session.js';
 import { apiDocs } from './api-docs.js';
 import { authenticate } from './authenticate.js';
 import type { Env } from './env.js';
@@ -166,8 +167,11 @@ export function createServer(deps: ServerDeps): Service & { agent: Agent; pools:
         // The worker's queue admin (bull-board and failed-job replay); the worker itself requires an
         // admin identity, which only the gateway can vouch for.
         const workerProxy = createUpstreamProxy({ pool: workers, agent, timeoutMs });
+        // Browsers reach the dashboard with the session cookie of /admin/session (admin-session.ts).
+        app.use(adminSessionRoutes(deps.tokens));
         app.use(
           '/admin/queues',
+          bearerFromAdminSession(),
           authenticate(deps.tokens, deps.env.INTERNAL_AUTH_SECRET ?? ''),
           (req, res, next) => {
             res.locals.metricsRoute = '/admin/queues/*';
