@@ -1,7 +1,7 @@
 // Composition root of the gateway: parse env, build clients, create the server, listen, handle signals.
 import { AccessTokens, developmentSecretsIn } from '@tablestack/auth';
 import { RedisConnections } from '@tablestack/redis-client';
-import { createLogger, loadEnvOrExit, startService } from '@tablestack/service-kit';
+import { createLogger, exitOnEnvProblems, loadEnvOrExit, startService } from '@tablestack/service-kit';
 import { Registry } from 'prom-client';
 import { envSchema } from './env.js';
 import { rateLimitClassesFrom } from './rate-limit-env.js';
@@ -9,13 +9,12 @@ import { createServer, SERVICE_NAME } from './server.js';
 import { WritePositionStore } from './write-positions.js';
 
 const env = loadEnvOrExit(SERVICE_NAME, envSchema);
-const insecure = developmentSecretsIn(env);
-if (insecure.length > 0) {
-  process.stderr.write(
-    `${SERVICE_NAME}: invalid environment: ${insecure.join(', ')}: the development default must not be used in production\n`,
-  );
-  process.exit(1);
-}
+exitOnEnvProblems(
+  SERVICE_NAME,
+  developmentSecretsIn(env).map(
+    (name) => `${name}: the development default must not be used in production (value hidden)`,
+  ),
+);
 const logger = createLogger({
   name: SERVICE_NAME,
   level: env.LOG_LEVEL,

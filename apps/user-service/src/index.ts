@@ -2,18 +2,13 @@
 import { Cache } from '@tablestack/cache';
 import { Database } from '@tablestack/db';
 import { RedisConnections } from '@tablestack/redis-client';
-import { createLogger, EnvError, loadEnvOrExit, startService } from '@tablestack/service-kit';
+import { createLogger, exitOnEnvProblems, loadEnvOrExit, startService } from '@tablestack/service-kit';
 import { Registry } from 'prom-client';
 import { envSchema, productionSecretProblems } from './env.js';
 import { createServer, SERVICE_NAME } from './server.js';
 
 const env = loadEnvOrExit(SERVICE_NAME, envSchema);
-const insecure = productionSecretProblems(env);
-if (insecure.length > 0) {
-  // The same one line as any other bad variable, before anything has started.
-  process.stderr.write(`${SERVICE_NAME}: ${new EnvError(insecure).message}\n`);
-  process.exit(1);
-}
+exitOnEnvProblems(SERVICE_NAME, productionSecretProblems(env));
 const logger = createLogger({
   name: SERVICE_NAME,
   level: env.LOG_LEVEL,

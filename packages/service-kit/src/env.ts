@@ -67,3 +67,13 @@ export function loadEnvOrExit<Schema extends z.ZodType>(
     process.exit(1);
   }
 }
+
+/**
+ * For composition roots, after loadEnvOrExit: checks that need the parsed env (e.g. production must
+ * not run on a development secret) stop the process the same way, with the same one line.
+ */
+export function exitOnEnvProblems(service: string, problems: readonly string[]): void {
+  if (problems.length === 0) return;
+  process.stderr.write(`${service}: ${new EnvError([...problems]).message}\n`);
+  process.exit(1);
+}

@@ -1,5 +1,5 @@
 export { type CreateServiceOptions, createService, type Service } from './create-service.js';
-export { type BaseEnv, baseEnvSchema, EnvError, loadEnv, loadEnvOrExit } from './env.js';
+export { type BaseEnv, baseEnvSchema, EnvError, exitOnEnvProblems, loadEnv, loadEnvOrExit } from './env.js';
 export { type ErrorCode, errorCodes } from './error-codes.js';
 export { notFoundHandler, problemErrorHandler, sendProblem, toProblemError } from './error-handler.js';
 export { createHttpMetrics, type HttpMetrics } from './http-metrics.js';

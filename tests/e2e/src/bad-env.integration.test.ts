@@ -45,3 +45,19 @@ describe('a bad env stops a service with one clear line', () => {
     expect(lines[0]).toMatch(new RegExp(`^${app}: invalid environment: ${variable}: `));
   });
 });
+
+describe('production refuses the development secrets', () => {
+  const stack = { DATABASE_URL: process.env.DATABASE_URL ?? '', REDIS_URL: process.env.REDIS_URL ?? '' };
+  it.each([
+    ['gateway', 'JWT_SECRET', { ...upstreams, PORT: '3000' }],
+    ['user-service', 'JWT_SECRET', { ...stack, PORT: '3000' }],
+    ['restaurant-service', 'INTERNAL_AUTH_SECRET', { ...stack, PORT: '3000' }],
+  ])('%s stops with one line naming %s', async (app, variable, env) => {
+    const { code, stderr } = await runApp(app, { ...env, NODE_ENV: 'production' } as Record<string, string>);
+    expect(code).toBe(1);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^${app}: invalid environment: .*${variable}: `));
+    expect(lines[0]).toMatch(/development default|must not|production/);
+  });
+});
