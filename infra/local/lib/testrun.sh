@@ -28,6 +28,13 @@ run_turbo() {
   return "$rc"
 }
 
+# tests/infra runs promtool (Debian's prometheus package, only its CLI is used) on infra/prometheus.
+ensure_promtool() {
+  command -v promtool >/dev/null && return 0
+  ((EUID == 0)) || die "missing promtool; run as root or: sudo apt-get install prometheus"
+  apt_install prometheus >>"$LOG_DIR/install.log" 2>&1 || die "apt-get install prometheus failed" "$LOG_DIR/install.log"
+}
+
 cmd_test() {
   acquire_lock
   note "test: fresh test stack on ports $STACK_PORT_BASE-$((STACK_PORT_BASE + 999)), details in $(rel "$LOG_DIR")"
@@ -39,6 +46,7 @@ cmd_test() {
   preflight_ports
   save_layout
   install_all
+  ensure_promtool
   build_all
   clear_reports # stale reports must not count
   EXIT_HOOKS+=(stop_test_stack)
