@@ -181,8 +181,8 @@ export async function writeResults(results: BenchResults, outDir: string): Promi
   const md = join(outDir, `${stamp}.md`);
   await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);
   await writeFile(md, renderMarkdown(results));
-  // Biome formats the markdown-free JSON the same way the repo's lint wants it.
-  spawnSync('pnpm', ['exec', 'biome', 'format', '--write', json], { cwd: outDir, stdio: 'ignore' });
+  // Formatted as the repo's lint (biome, which also formats markdown) wants them.
+  spawnSync('pnpm', ['exec', 'biome', 'format', '--write', json, md], { cwd: outDir, stdio: 'ignore' });
   await copyFile(json, join(outDir, 'latest.json'));
   await copyFile(md, join(outDir, 'latest.md'));
   return [json, md, join(outDir, 'latest.md')];

@@ -55,7 +55,7 @@ export async function writeDrills(report: DrillsReport, outDir: string): Promise
   const md = join(outDir, `drills-${stamp}.md`);
   await writeFile(json, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(md, renderDrills(report));
-  spawnSync('pnpm', ['exec', 'biome', 'format', '--write', json], { cwd: outDir, stdio: 'ignore' });
+  spawnSync('pnpm', ['exec', 'biome', 'format', '--write', json, md], { cwd: outDir, stdio: 'ignore' });
   await copyFile(json, join(outDir, 'drills-latest.json'));
   await copyFile(md, join(outDir, 'drills-latest.md'));
   return [json, md];

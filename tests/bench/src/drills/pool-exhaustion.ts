@@ -1,5 +1,6 @@
 // Pool exhaustion with slow queries: a transaction on the primary takes ACCESS EXCLUSIVE on the
-// restaurants table for outageMs (the lock is WAL-logged, so the replicas' readers wait too). Every
+// restaurants table for outageMs (the lock is WAL-logged; pg_switch_wal() ships it to the replicas
+// at once, so their readers wait too). Every
 // uncached read then holds a pooled connection while it waits, the pools run dry, and further reads
 // must get 503 with Retry-After (DB_POOL_EXHAUSTED from the service, or the gateway's open breaker),
 // never a hang or another 5xx; once the lock is gone, reads answer 200 again.
@@ -8,7 +9,7 @@ import pg from 'pg';
 import { check, type Drill } from './drill.js';
 import { underLoad } from './load-during.js';
 import { sleep } from './stack-control.js';
-import { countOutcomes } from './traffic.js';
+import { countOutcomes, statusHistogram } from './traffic.js';
 
 export const poolExhausted: Drill = async (context) => {
   let releasedAt = 0;
@@ -20,6 +21,9 @@ export const poolExhausted: Drill = async (context) => {
       try {
         await client.query('begin');
         await client.query('lock table restaurants in access exclusive mode');
+        // The lock's WAL record reaches the replicas only once WAL is flushed: flush it now, so their
+        // readers wait too (the services read from the replicas).
+        await context.control.sql(context.stack.databaseUrl, 'select pg_switch_wal()');
         context.log(`restaurants locked for ${context.options.outageMs} ms`);
         await sleep(context.options.outageMs);
         await client.query('rollback');
@@ -37,7 +41,11 @@ export const poolExhausted: Drill = async (context) => {
     const code = /"code":"([A-Z_]+)"/.exec(outcome.body ?? '')?.[1] ?? 'none';
     codes.set(code, (codes.get(code) ?? 0) + 1);
   }
-  const other5xx = record.reads.filter((outcome) => outcome.status >= 500 && outcome.status !== 503).length;
+  const others = record.reads.filter((outcome) => outcome.status >= 500 && outcome.status !== 503);
+  const other5xx = others.length;
+  const otherDetail = others.length
+    ? `; ${JSON.stringify(statusHistogram(others))}, e.g. ${(others[0]!.body ?? '').slice(0, 200)}`
+    : '';
   const noAnswer = record.reads.filter((outcome) => outcome.status === 0).length;
   // Recovery: the reads sent from 5 s after the release on all answer 200.
   const late = countOutcomes(record.reads, (outcome) => outcome.at > releasedAt + 5000);
@@ -65,7 +73,7 @@ export const poolExhausted: Drill = async (context) => {
       check(
         'no other 5xx, nothing unanswered',
         other5xx === 0 && noAnswer === 0,
-        `${other5xx} other 5xx, ${noAnswer} unanswered`,
+        `${other5xx} other 5xx, ${noAnswer} unanswered${otherDetail}`,
       ),
       check(
         'recovered after the slow queries',

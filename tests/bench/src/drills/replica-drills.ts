@@ -41,7 +41,7 @@ function verdict(record: Awaited<ReturnType<typeof underLoad>>) {
       check(
         'every write was created',
         writes.writesCreated === writes.writes && writes.writes > 0,
-        `${writes.writesCreated}/${writes.writes} 201`,
+        `${writes.writesCreated}/${writes.writes} 201; statuses ${JSON.stringify(statusHistogram(record.writes.map((w) => w.write)))}${record.writes.find((w) => w.write.status !== 201)?.write.body ? `, e.g. ${record.writes.find((w) => w.write.status !== 201)!.write.body!.slice(0, 200)}` : ''}`,
       ),
       check(
         'read-your-writes held',

@@ -20,13 +20,14 @@ import { StackControl } from './stack-control.js';
 import { workerKilled } from './worker-kill.js';
 
 const drills: Array<[string, Drill]> = [
-  ['hostile-inputs', hostileInputs],
   ['redis-down', redisDown],
   ['replica-stopped', replicaStopped],
   ['replicas-paused', replicasPaused],
   ['service-replica-killed', serviceKilled],
   ['worker-killed', workerKilled],
   ['pool-exhaustion', poolExhausted],
+  // Last: its authenticated writes through the gateway use up the drill users' write limits for a minute.
+  ['hostile-inputs', hostileInputs],
 ];
 
 const usage = `usage: pnpm drills [--rate 12] [--outage-ms 10000] [--hostile-count 3000] [--worker-jobs 30]
