@@ -4,7 +4,7 @@
 # statement timeout of the app role (PgBouncer drops the one the apps send; see docker-compose.scaling.yml).
 set -euo pipefail
 : "${REPLICATION_PASSWORD:?REPLICATION_PASSWORD must be set}"
-timeout_ms=${APP_STATEMENT_TIMEOUT_MS:-10000}
+timeout_ms=${APP_STATEMENT_TIMEOUT_MS:-5000}
 [[ $timeout_ms =~ ^[0-9]+$ ]] || { echo "APP_STATEMENT_TIMEOUT_MS must be a number of milliseconds" >&2; exit 1; }
 
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \

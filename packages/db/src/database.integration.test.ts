@@ -37,7 +37,12 @@ function openDatabase(overrides: Record<string, string> = {}, registry?: Registr
     DB_POOL_TIMEOUT: '2000',
     ...overrides,
   });
-  const db = new Database({ env, logger, service: 'db-integration-test', ...(registry ? { registry } : {}) }).start();
+  const db = new Database({
+    env,
+    logger,
+    service: 'db-integration-test',
+    ...(registry ? { registry } : {}),
+  }).start();
   opened.push(db);
   return db;
 }
@@ -232,7 +237,11 @@ describe('replica faults', () => {
     // None on the lagging replica; the healthy one serves them (or, if a busy machine made it lag
     // past the limit too, the primary does).
     expect(reads.map((server) => server.port)).not.toContain(portOf(lagging));
-    expect(reads.map((server) => server.port).every((port) => port === portOf(healthy) || port === portOf(primaryUrl))).toBe(true);
+    expect(
+      reads
+        .map((server) => server.port)
+        .every((port) => port === portOf(healthy) || port === portOf(primaryUrl)),
+    ).toBe(true);
 
     await resumeReplay(lagging);
     await until('the replica is back in rotation', () => db.monitor.states[0]!.healthy);
@@ -339,7 +348,10 @@ describe('observability', () => {
     const messages = logged.map((entry) => entry.message);
     expect(messages).toContain('query');
     expect(messages).toContain('slow query');
-    const slow = logged.find((entry) => entry.message === 'slow query')!.details as { params: string; query: string };
+    const slow = logged.find((entry) => entry.message === 'slow query')!.details as {
+      params: string;
+      query: string;
+    };
     expect(slow.params).toMatch(/redacted/);
     expect(JSON.stringify(logged)).not.toContain(secret);
 

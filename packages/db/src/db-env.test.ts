@@ -9,7 +9,8 @@ describe('db env', () => {
     expect(env).toMatchObject({
       DATABASE_REPLICA_URLS: [],
       DB_POOL_SIZE: 10,
-      DB_POOL_TIMEOUT: 5000,
+      DB_POOL_TIMEOUT: 2000,
+      DB_STATEMENT_TIMEOUT: 5000,
       DB_ECHO: false,
       DB_SLOW_QUERY_MS: 1000,
     });

@@ -20,13 +20,13 @@ export const dbEnvSchema = z.object({
   /** Connections per server (primary and each replica) in this process. */
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   /** Milliseconds to wait for a free connection before failing with DB_POOL_EXHAUSTED (pg waits forever). */
-  DB_POOL_TIMEOUT: z.coerce.number().int().min(1).max(60_000).default(5000),
+  DB_POOL_TIMEOUT: z.coerce.number().int().min(1).max(60_000).default(2000),
   /** Milliseconds an idle connection is kept before it is closed. */
   DB_IDLE_TIMEOUT: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   /** Seconds after which a connection is recycled (closed when next released), 0 = never. */
   DB_MAX_LIFETIME: z.coerce.number().int().min(0).max(86_400).default(1800),
   /** Milliseconds a statement may run before Postgres cancels it. */
-  DB_STATEMENT_TIMEOUT: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  DB_STATEMENT_TIMEOUT: z.coerce.number().int().min(0).max(600_000).default(5000),
   /** Log every query with its duration. */
   DB_ECHO: z.stringbool().default(false),
   /** Queries slower than this are logged (parameters redacted). */

@@ -2,6 +2,7 @@ import { ProblemError } from '@tablestack/service-kit';
 import { describe, expect, it } from 'vitest';
 import {
   DbConflictError,
+  DbInvalidTextError,
   DbPoolExhaustedError,
   DbStatementTimeoutError,
   DbUnavailableError,
@@ -68,6 +69,14 @@ describe('translateDbError', () => {
     expect(translateDbError(prismaError('P2010', { originalCode: '57014' }))).toBeInstanceOf(
       DbStatementTimeoutError,
     );
+  });
+
+  it('maps text Postgres cannot store (22021 NUL, 22P05) to a 400 INVALID_TEXT', () => {
+    for (const originalCode of ['22021', '22P05']) {
+      const typed = translateDbError(prismaError('P2010', { originalCode }));
+      expect(typed).toBeInstanceOf(DbInvalidTextError);
+      expect((typed as DbInvalidTextError).status).toBe(400);
+    }
   });
 
   it('leaves other errors and ProblemErrors as they are', () => {

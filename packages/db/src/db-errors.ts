@@ -41,6 +41,22 @@ export class DbStatementTimeoutError extends ProblemError {
       status: 503,
       title: 'Database query timed out',
       detail: 'The query took too long and was cancelled.',
+      headers: { 'Retry-After': '2' },
+      cause,
+    });
+  }
+}
+
+/**
+ * Postgres refused a text value it cannot store (a NUL character, SQLSTATE 22021, or one that has no
+ * equivalent in the server encoding, 22P05). Such text can only come from the client: a 400.
+ */
+export class DbInvalidTextError extends ProblemError {
+  constructor(cause: unknown) {
+    super('INVALID_TEXT', {
+      status: 400,
+      title: 'Invalid text',
+      detail: 'The request contains text that cannot be stored or searched (for example a NUL character).',
       cause,
     });
   }
@@ -106,6 +122,7 @@ export function translateDbError(error: unknown, server = 'primary'): unknown {
     return new DbConflictError(constraint, error);
   }
   if (sqlState === '57014') return new DbStatementTimeoutError(error);
+  if (sqlState === '22021' || sqlState === '22P05') return new DbInvalidTextError(error);
   if (sqlState !== undefined && UNAVAILABLE_CODES.has(sqlState)) return new DbUnavailableError(error);
   if (error.message.includes(CONNECTION_LOST_MESSAGE)) return new DbUnavailableError(error);
   if (driver?.kind === 'DatabaseNotReachable' || driver?.kind === 'ConnectionClosed')

@@ -2,6 +2,7 @@ export { Database, type DatabaseOptions, type DbClient, type DbTransaction } fro
 export { type DbEnv, dbEnvSchema } from './db-env.js';
 export {
   DbConflictError,
+  DbInvalidTextError,
   DbPoolExhaustedError,
   DbStatementTimeoutError,
   DbUnavailableError,

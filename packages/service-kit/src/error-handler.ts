@@ -35,6 +35,13 @@ export function toProblemError(error: unknown): { problem: ProblemError; unexpec
       unexpected: false,
     };
   }
+  // Express's router could not percent-decode a path parameter (`/items/%E0%A4%A`): the client's URL.
+  if (error instanceof URIError) {
+    return {
+      problem: new ProblemError('BAD_REQUEST', { detail: 'The URL contains an invalid percent-encoding.' }),
+      unexpected: false,
+    };
+  }
   const httpError = (error ?? {}) as HttpLikeError;
   const code = httpError.type ? bodyParserCodes[httpError.type] : undefined;
   if (code) return { problem: new ProblemError(code), unexpected: false };

@@ -114,8 +114,10 @@ describe('reviews', () => {
         const user = byId.get(review.userId);
         if (!user) wrong.push(`${review.id}: unknown user`);
         else if (review.restaurantId !== restaurant.id) wrong.push(`${review.id}: wrong restaurant`);
-        else if (review.createdAt < restaurant.createdAt || review.createdAt < user.createdAt) wrong.push(`${review.id}: dated too early`);
-        else if (Date.parse(review.createdAt) >= SEED_EPOCH_MS) wrong.push(`${review.id}: dated after the seed epoch`);
+        else if (review.createdAt < restaurant.createdAt || review.createdAt < user.createdAt)
+          wrong.push(`${review.id}: dated too early`);
+        else if (Date.parse(review.createdAt) >= SEED_EPOCH_MS)
+          wrong.push(`${review.id}: dated after the seed epoch`);
       }
     }
     expect(wrong).toEqual([]);
