@@ -5,6 +5,7 @@
 #   offset        component                       dev      test
 #   +25           maildev SMTP                    55025    56025
 #   +80           maildev web UI + REST API       55080    56080
+#   +90           prometheus (web UI + HTTP API)  55090    56090
 #   +100+i        gateway replica i (i = 0..N-1)  55100..  56100..
 #   +200+i        user-service replica i          55200..  56200..
 #   +300+i        restaurant-service replica i    55300..  56300..
@@ -28,6 +29,7 @@ set_ports() {
   local b=$STACK_PORT_BASE
   PORT_SMTP=$((b + 25))
   PORT_MAIL_WEB=$((b + 80))
+  PORT_PROMETHEUS=$((b + 90))
   PORT_REDIS=$((b + 379))
   PORT_PG_PRIMARY=$((b + 432))
   PORT_PG_REPLICA1=$((b + 433))
