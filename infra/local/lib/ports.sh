@@ -13,6 +13,8 @@
 #   +400+i        worker replica i                55400..  56400..
 #   +432          postgres primary                55432    56432
 #   +433, +434    postgres replica1, replica2     55433/4  56433/4
+#   +500..+599    free for tests that start processes of their own (the e2e replica-kill test: its
+#                 gateways +500.., restaurant-services +510.., nginx +520)
 #   +800          nginx (public entry)            55800    56800
 #
 # Every offset is below 1000, so a mode owns exactly [base, base+999]. N (STACK_REPLICAS) is capped at
