@@ -23,6 +23,8 @@ STACK_ROOT=$(cd "$STACK_LOCAL/../.." && pwd)
 . "$STACK_LOCAL/lib/apps.sh"
 # shellcheck source=SCRIPTDIR/lib/nginx.sh
 . "$STACK_LOCAL/lib/nginx.sh"
+# shellcheck source=SCRIPTDIR/lib/prometheus.sh
+. "$STACK_LOCAL/lib/prometheus.sh"
 # shellcheck source=SCRIPTDIR/lib/envfile.sh
 . "$STACK_LOCAL/lib/envfile.sh"
 # shellcheck source=SCRIPTDIR/lib/status.sh
@@ -38,10 +40,11 @@ usage: ./stack <command>
   up              install what is missing, build, start everything (idempotent)
   down            stop everything this mode started (data is kept)
   status          health of every component; exit 0 only if all are healthy
-  logs [-f] [c]   last 100 lines of the logs (of component c: pg, redis, maildev, nginx, gateway, ...)
+  logs [-f] [c]   last 100 lines of the logs (of component c: pg, redis, maildev, nginx, prometheus, gateway, ...)
   reset           down, then delete .stack/<mode>
   env             print the path of the env file: set -a; . "$(./stack env)"
   test            run every test against a fresh test stack, then stop it
+  doctor [--json] check the running stack against the performance checklist; exit 1 on a fail
 env: STACK_MODE=dev|test (default dev), STACK_PORT_BASE (dev 55000, test 56000), STACK_REPLICAS (2)
 USAGE
 }
@@ -61,6 +64,7 @@ init_mode() {
   REDIS_DIR=$STACK_DIR/redis
   MAILDEV_DIR=$STACK_DIR/maildev
   NGINX_DIR=$STACK_DIR/nginx
+  PROM_DIR=$STACK_DIR/prometheus
   ENV_FILE=$STACK_DIR/stack.env
   TOOLS_DIR=$STACK_ROOT/.stack/tools # shared by both modes, survives reset
   resolve_layout
@@ -76,7 +80,7 @@ main() {
   if [[ $cmd == test ]]; then STACK_MODE="test"; fi # test always uses its own stack
   STACK_MODE=${STACK_MODE:-dev}
   case $cmd in
-    up | down | status | logs | reset | env | test) init_mode ;;
+    up | down | status | logs | reset | env | test | doctor) init_mode ;;
     help | -h | --help) usage && return 0 ;;
     *) usage >&2 && QUIET_EXIT=1 && exit 2 ;;
   esac

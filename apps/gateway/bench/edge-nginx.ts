@@ -53,7 +53,10 @@ async function render(dir: string, port: number, gatewayPort: number): Promise<s
   let conf = await readFile(template, 'utf8');
   // As nginx.sh does: running as root, workers would switch to `nobody`, which cannot reach the temp dir.
   conf = conf.replaceAll('@@USER_DIRECTIVE@@', process.getuid?.() === 0 ? 'user root;' : '');
-  conf = conf.replaceAll('@@NGINX_DIR@@', dir).replaceAll('@@PORT@@', String(port));
+  conf = conf
+    .replaceAll('@@NGINX_DIR@@', dir)
+    .replaceAll('@@LISTEN@@', `127.0.0.1:${port}`)
+    .replaceAll('@@CORS_ORIGINS@@', '');
   conf = conf.replaceAll('@@SERVERS_GATEWAY@@', serverLines([`127.0.0.1:${gatewayPort}`]));
   // The other upstreams only serve /_ops/<app>/...: the stack's replicas, or a closed port.
   conf = conf.replace(/@@SERVERS_([A-Z_]+)@@/g, (_match, app: string) => {

@@ -1,4 +1,4 @@
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { UpstreamPool } from './upstream-pool.js';
 
 const stateValue = { closed: 0, 'half-open': 1, open: 2 } as const;
@@ -14,6 +14,16 @@ export function registerUpstreamMetrics(registry: Registry, pools: readonly Upst
       for (const pool of pools)
         for (const member of pool.members)
           this.set({ upstream: pool.name, target: member.url }, stateValue[member.state]);
+    },
+  });
+  new Counter({
+    name: 'gateway_upstream_retries_total',
+    help: 'Safe requests sent to another replica after the first one refused or dropped the connection',
+    labelNames: ['upstream'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const pool of pools) this.inc({ upstream: pool.name }, pool.retries);
     },
   });
 }

@@ -75,9 +75,11 @@ export class UpstreamTarget {
     settled.catch(() => {});
     if (this.breaker.halfOpen) {
       this.#trialInFlight = true;
-      settled.finally(() => {
-        this.#trialInFlight = false;
-      }).catch(() => {});
+      settled
+        .finally(() => {
+          this.#trialInFlight = false;
+        })
+        .catch(() => {});
     }
     this.breaker.fire(() => settled).catch(() => {});
     let done = false;
@@ -102,6 +104,8 @@ export class UpstreamTarget {
  */
 export class UpstreamPool {
   readonly members: readonly UpstreamTarget[];
+  /** Requests sent to another replica after a connection failure (gateway_upstream_retries_total). */
+  retries = 0;
   #next = 0;
 
   constructor(
@@ -113,13 +117,17 @@ export class UpstreamPool {
     this.members = targets.map((url) => new UpstreamTarget(name, url, settings));
   }
 
-  /** The next replica whose breaker lets calls through, or undefined when all are open. */
-  pick(): UpstreamTarget | undefined {
+  /**
+   * The next replica whose breaker lets calls through, or undefined when all are open. Replicas in
+   * `exclude` (already tried for this request) are skipped, and such a retry does not move the
+   * rotation: otherwise the request after it would start at the failing replica again.
+   */
+  pick(exclude?: ReadonlySet<UpstreamTarget>): UpstreamTarget | undefined {
     const count = this.members.length;
     for (let tried = 0; tried < count; tried += 1) {
       const member = this.members[(this.#next + tried) % count]!;
-      if (!member.available) continue;
-      this.#next = (this.#next + tried + 1) % count;
+      if (!member.available || exclude?.has(member)) continue;
+      if (!exclude?.size) this.#next = (this.#next + tried + 1) % count;
       return member;
     }
     return undefined;

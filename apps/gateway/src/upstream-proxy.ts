@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { ProblemError, sendProblem } from '@tablestack/service-kit';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { createProxyMiddleware, fixRequestBody } from 'http-proxy-middleware';
+import { mayRetryOnAnotherReplica } from './retry-policy.js';
 import type { CallOutcome, UpstreamPool, UpstreamTarget } from './upstream-pool.js';
 
 export interface UpstreamProxyOptions {
@@ -22,15 +23,19 @@ export interface UpstreamProxyOptions {
 interface Routed {
   target: UpstreamTarget;
   outcome: CallOutcome;
+  /** Sends the request to a replica not tried yet; false when there is none. */
+  retry: () => boolean;
 }
 const routedRequests = new WeakMap<IncomingMessage, Routed>();
 
 /**
  * Streams a request to the next replica of an upstream whose breaker is closed: no body parsing
  * (a body parsed earlier, e.g. for login protection, is written back), request id and
- * `x-forwarded-*` forwarded. A refused or reset connection answers 502, a slow upstream 504, every
- * replica's breaker open 503 with Retry-After, all as problem+json. 5xx answers, timeouts and
- * connection errors count against the replica's breaker; 4xx do not.
+ * `x-forwarded-*` forwarded. A GET (HEAD, OPTIONS) whose replica refuses or drops the connection
+ * goes to the next replica not tried yet (see retry-policy.ts); otherwise a refused or reset
+ * connection answers 502, a slow upstream 504, every replica's breaker open 503 with Retry-After, all
+ * as problem+json. 5xx answers, timeouts and connection errors count against the replica's breaker;
+ * 4xx do not.
  */
 export function createUpstreamProxy(options: UpstreamProxyOptions): RequestHandler {
   const { pool } = options;
@@ -59,33 +64,53 @@ export function createUpstreamProxy(options: UpstreamProxyOptions): RequestHandl
         options.onProxyRes?.(proxyRes, req);
       },
       error: (error, req, res) => {
-        routedRequests.get(req)?.outcome.failed((error as Error & { code?: string }).code ?? 'error');
+        const routed = routedRequests.get(req);
+        const code = (error as Error & { code?: string }).code;
+        routed?.outcome.failed(code ?? 'error');
+        if (routed && 'setHeader' in res && !res.headersSent && mayRetryOnAnotherReplica(req.method, code)) {
+          const from = routed.target.url;
+          if (routed.retry()) {
+            pool.retries += 1;
+            (req as Request).log?.warn(
+              { upstream: pool.name, code, from, to: routedRequests.get(req)?.target.url },
+              'upstream replica failed; retrying the request on another replica',
+            );
+            return;
+          }
+        }
         onProxyError(pool.name, error, req, res);
       },
     },
   });
   if (options.bypassBreakers) return proxy;
   return (req: Request, res: Response, next: NextFunction) => {
-    const target = pool.pick();
-    if (!target) {
-      const retryAfter = Math.ceil(pool.retryAfterMs / 1000);
-      sendProblem(
-        res,
-        new ProblemError('UPSTREAM_UNAVAILABLE', {
-          status: 503,
-          title: 'Service unavailable',
-          detail: `${pool.name} is failing; the gateway stopped calling it for now.`,
-          headers: { 'Retry-After': String(retryAfter) },
-        }),
-        { requestId: String(req.id ?? ''), instance: req.originalUrl },
-      );
-      return;
-    }
-    const outcome = target.call();
-    routedRequests.set(req, { target, outcome });
-    // A client that goes away is not the upstream's fault.
-    res.once('close', () => outcome.succeeded());
-    proxy(req, res, next);
+    // The proxy rewrites req.url; a retry starts again from the URL as it came in.
+    const url = req.url;
+    const tried = new Set<UpstreamTarget>();
+    const send = (): boolean => {
+      const target = pool.pick(tried);
+      if (!target) return false;
+      tried.add(target);
+      const outcome = target.call();
+      routedRequests.set(req, { target, outcome, retry: send });
+      // A client that goes away is not the upstream's fault.
+      res.once('close', () => outcome.succeeded());
+      req.url = url;
+      proxy(req, res, next);
+      return true;
+    };
+    if (send()) return;
+    const retryAfter = Math.ceil(pool.retryAfterMs / 1000);
+    sendProblem(
+      res,
+      new ProblemError('UPSTREAM_UNAVAILABLE', {
+        status: 503,
+        title: 'Service unavailable',
+        detail: `${pool.name} is failing; the gateway stopped calling it for now.`,
+        headers: { 'Retry-After': String(retryAfter) },
+      }),
+      { requestId: String(req.id ?? ''), instance: req.originalUrl },
+    );
   };
 }
 

@@ -3,7 +3,7 @@
 
 STARTED=() # components this run started, in order: what a failed `up` stops again
 
-ensure_dirs() { mkdir -p "$LOG_DIR" "$RUN_DIR/apps" "$PG_DIR" "$REDIS_DIR" "$MAILDEV_DIR" "$NGINX_DIR"; }
+ensure_dirs() { mkdir -p "$LOG_DIR" "$RUN_DIR/apps" "$PG_DIR" "$REDIS_DIR" "$MAILDEV_DIR" "$NGINX_DIR" "$PROM_DIR"; }
 
 # Refuse to move a running stack to other ports: its servers would keep the old ones.
 check_layout_change() {
@@ -20,7 +20,8 @@ any_running() {
   local name
   pg_pid primary >/dev/null && return 0
   for name in "${PG_REPLICAS[@]}"; do pg_pid "$name" >/dev/null && return 0; done
-  redis_pid >/dev/null || maildev_pid >/dev/null || nginx_pid >/dev/null || [[ -n $(app_instances) ]]
+  redis_pid >/dev/null || maildev_pid >/dev/null || nginx_pid >/dev/null || prom_pid >/dev/null ||
+    [[ -n $(app_instances) ]]
 }
 
 # Before anything starts: every port of the layout is free or held by our own running component.
@@ -40,6 +41,7 @@ preflight_ports() {
     done
   done
   check_port "$PORT_NGINX" nginx "$(nginx_pid || true)"
+  check_port "$PORT_PROMETHEUS" prometheus "$(prom_pid || true)"
 }
 
 require_binaries() {
@@ -47,6 +49,7 @@ require_binaries() {
   [[ -n $PG_BIN ]] || die "postgres is not installed (no /usr/lib/postgresql/*/bin/postgres); ./stack up installs it as root"
   [[ -n $REDIS_SERVER && -n $REDIS_CLI ]] || die "redis-server/redis-cli not found; ./stack up installs them as root"
   [[ -n $NGINX_BIN ]] || die "nginx not found; ./stack up installs it as root"
+  [[ -n $PROMETHEUS_BIN && -n $PROMTOOL_BIN ]] || die "prometheus/promtool not found; ./stack up installs them (Debian package prometheus) as root"
 }
 
 # Exit hook of `up`: when it fails, stop what this run started (newest first) so nothing is left
@@ -66,6 +69,7 @@ stop_component() {
     redis) redis_stop ;;
     maildev) maildev_stop ;;
     nginx) nginx_stop ;;
+    prometheus) prometheus_stop ;;
     *) app_stop "${1%-*}" "${1##*-}" ;;
   esac
 }
@@ -80,6 +84,7 @@ start_stack() {
   db_prepare
   apps_up
   nginx_up
+  prometheus_up
 }
 
 cmd_up() {
@@ -105,6 +110,7 @@ print_urls() {
   step "mail (maildev)" "http://127.0.0.1:$PORT_MAIL_WEB"
   step "queues" "$public/admin/queues"
   step "metrics" "$public/_ops/gateway/metrics"
+  step "prometheus" "http://127.0.0.1:$PORT_PROMETHEUS  (targets: /targets)"
   step "env file" "$(rel "$ENV_FILE")  (set -a; . \"\$(./stack env)\")"
   local stop="./stack down"
   [[ $STACK_MODE == dev ]] || stop="STACK_MODE=$STACK_MODE ./stack down"
@@ -114,6 +120,7 @@ print_urls() {
 # stop_all: reverse start order; prints one line per component it stopped.
 stop_all() {
   local stopped=0 app i name
+  if prometheus_stop; then step prometheus stopped; stopped=$((stopped + 1)); fi
   if nginx_stop; then step nginx stopped; stopped=$((stopped + 1)); fi
   # Apps in parallel: each may take its drain time (SHUTDOWN_TIMEOUT_MS) to exit.
   local -a pids=() names=()
@@ -160,6 +167,16 @@ cmd_env() {
   printf '%s\n' "$ENV_FILE"
 }
 
+# ./stack doctor [--json]: packages/doctor against this mode's running stack, through its env file.
+# NODE_ENV is the apps' (development / test) unless set, so the secrets check judges what they run with.
+cmd_doctor() {
+  local cli=$STACK_ROOT/packages/doctor/dist/cli.js
+  [[ -f $ENV_FILE ]] || die "no env file yet ($(rel "$ENV_FILE")); run ./stack up first"
+  [[ -f $cli ]] || die "$(rel "$cli") is not built; run ./stack up (or pnpm --filter @tablestack/doctor build)"
+  QUIET_EXIT=1 # the doctor's own output says what failed
+  NODE_ENV=${NODE_ENV:-$APP_NODE_ENV} node "$cli" --env-file "$ENV_FILE" "$@"
+}
+
 # ./stack logs [-f] [component]: the last 100 lines (and follow with -f).
 cmd_logs() {
   local follow="" comp="" arg files=()
@@ -178,7 +195,7 @@ cmd_logs() {
   local existing=() f
   for f in "${files[@]}"; do [[ -f $f ]] && existing+=("$f"); done
   ((${#existing[@]} > 0)) ||
-    die "no logs for '${comp:-any component}' in $(rel "$LOG_DIR"); components: pg, pg-primary, pg-replica1, pg-replica2, redis, maildev, nginx, gateway, gateway-0, user-service, ..., build, install, db"
+    die "no logs for '${comp:-any component}' in $(rel "$LOG_DIR"); components: pg, pg-primary, pg-replica1, pg-replica2, redis, maildev, nginx, prometheus, gateway, gateway-0, user-service, ..., build, install, db"
   if [[ -n $follow ]]; then exec tail -n 100 -F "${existing[@]}"; fi
   tail -n 100 "${existing[@]}"
 }

@@ -17,6 +17,8 @@ find_binaries() {
   REDIS_SERVER=$(command -v redis-server || true)
   REDIS_CLI=$(command -v redis-cli || true)
   NGINX_BIN=$(command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true)
+  PROMETHEUS_BIN=$(command -v prometheus || true)
+  PROMTOOL_BIN=$(command -v promtool || true) # same package
 }
 
 ensure_pnpm() {
@@ -37,6 +39,7 @@ missing_packages() {
   fi
   [[ -n $REDIS_SERVER && -n $REDIS_CLI ]] || pkgs+=(redis-server)
   [[ -n $NGINX_BIN ]] || pkgs+=(nginx)
+  [[ -n $PROMETHEUS_BIN && -n $PROMTOOL_BIN ]] || pkgs+=(prometheus)
   command -v curl >/dev/null || pkgs+=(curl)
   command -v ss >/dev/null || pkgs+=(iproute2)
   if ((${#pkgs[@]} > 0)); then printf '%s\n' "${pkgs[@]}"; fi
@@ -56,7 +59,7 @@ ensure_system_packages() {
     # missing_packages ran in a subshell: look the new binaries up again in this one.
     find_binaries
   fi
-  step "system packages" "ok (postgres $("$PG_BIN/postgres" --version | awk '{print $3}'), redis $("$REDIS_SERVER" --version | grep -oE 'v=[0-9.]+' | cut -c3-), nginx $("$NGINX_BIN" -v 2>&1 | grep -oE '[0-9]+\.[0-9.]+'))"
+  step "system packages" "ok (postgres $("$PG_BIN/postgres" --version | awk '{print $3}'), redis $("$REDIS_SERVER" --version | grep -oE 'v=[0-9.]+' | cut -c3-), nginx $("$NGINX_BIN" -v 2>&1 | grep -oE '[0-9]+\.[0-9.]+'), prometheus $("$PROMETHEUS_BIN" --version 2>&1 | grep -m1 -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1))"
 }
 
 # apt_install PKG...: install without letting the packages start their system services (we run our

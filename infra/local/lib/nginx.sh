@@ -23,7 +23,9 @@ user root;"
   fi
   out=${out//@@USER_DIRECTIVE@@/"$user_directive"}
   out=${out//@@NGINX_DIR@@/"$NGINX_DIR"}
-  out=${out//@@PORT@@/"$PORT_NGINX"}
+  out=${out//@@LISTEN@@/"127.0.0.1:$PORT_NGINX"}
+  nginx_cors_map_lines # in this shell, not $(...): its die must end ./stack
+  out=${out//@@CORS_ORIGINS@@/"$NGINX_CORS_LINES"}
   for app in "${APPS[@]}"; do
     servers=""
     for ((i = 0; i < STACK_REPLICAS; i++)); do
@@ -35,6 +37,24 @@ user root;"
   done
   if [[ $out =~ @@[A-Z_]+@@ ]]; then die "unknown placeholder ${BASH_REMATCH[0]} in $(rel "$NGINX_TEMPLATE")"; fi
   printf '%s\n' "$out" >"$1"
+}
+
+# The map lines of the preflight origins: CORS_ORIGINS (comma-separated, as the gateway reads it) from
+# ./stack's own environment, which the apps inherit too. Anything but scheme://host[:port] is refused:
+# it would end up inside nginx.conf. Sets NGINX_CORS_LINES.
+nginx_cors_map_lines() {
+  local origin lines=()
+  local -a origins
+  IFS=, read -ra origins <<<"${CORS_ORIGINS:-}"
+  for origin in "${origins[@]}"; do
+    origin=${origin//[[:space:]]/}
+    [[ -n $origin ]] || continue
+    [[ $origin =~ ^https?://[A-Za-z0-9.-]+(:[0-9]+)?$ ]] || die "CORS_ORIGINS: '$origin' is not an origin (scheme://host[:port])"
+    lines+=("        \"$origin\" \$http_origin;")
+  done
+  NGINX_CORS_LINES=""
+  if ((${#lines[@]} > 0)); then printf -v NGINX_CORS_LINES '%s\n' "${lines[@]}"; fi
+  NGINX_CORS_LINES=${NGINX_CORS_LINES%$'\n'}
 }
 
 # nginx_test FILE: nginx -t on FILE, dying with nginx's own message when it is invalid.

@@ -5,6 +5,7 @@
 #   offset        component                       dev      test
 #   +25           maildev SMTP                    55025    56025
 #   +80           maildev web UI + REST API       55080    56080
+#   +90           prometheus (web UI + HTTP API)  55090    56090
 #   +100+i        gateway replica i (i = 0..N-1)  55100..  56100..
 #   +200+i        user-service replica i          55200..  56200..
 #   +300+i        restaurant-service replica i    55300..  56300..
@@ -12,6 +13,8 @@
 #   +400+i        worker replica i                55400..  56400..
 #   +432          postgres primary                55432    56432
 #   +433, +434    postgres replica1, replica2     55433/4  56433/4
+#   +500..+599    free for tests that start processes of their own (the e2e replica-kill test: its
+#                 gateways +500.., restaurant-services +510.., nginx +520)
 #   +800          nginx (public entry)            55800    56800
 #
 # Every offset is below 1000, so a mode owns exactly [base, base+999]. N (STACK_REPLICAS) is capped at
@@ -28,6 +31,7 @@ set_ports() {
   local b=$STACK_PORT_BASE
   PORT_SMTP=$((b + 25))
   PORT_MAIL_WEB=$((b + 80))
+  PORT_PROMETHEUS=$((b + 90))
   PORT_REDIS=$((b + 379))
   PORT_PG_PRIMARY=$((b + 432))
   PORT_PG_REPLICA1=$((b + 433))

@@ -39,6 +39,8 @@ cmd_status() {
   done
   pid=$(nginx_pid) || pid=""
   status_row nginx "$pid" "$PORT_NGINX" "$(ok nginx_healthy)"
+  pid=$(prom_pid) || pid=""
+  status_row prometheus "$pid" "$PORT_PROMETHEUS" "$(ok prom_healthy)"
   if ((STATUS_DOWN > 0)); then
     note "$STATUS_DOWN component(s) down ($STACK_MODE mode); ./stack up starts them, ./stack logs <component> shows why"
     QUIET_EXIT=1 # that line says it all

@@ -90,7 +90,9 @@ async function waitForReplicas(): Promise<void> {
 
 beforeAll(async () => {
   redis = new RedisConnections({
-    env: redisEnvSchema.parse({ REDIS_URL: process.env.REDIS_URL }),
+    // The observer is not under test: a 5 s bound instead of the request path's 500 ms, so a busy
+    // machine's event-loop lag under 200 requests in flight does not time out its CLIENT LIST.
+    env: redisEnvSchema.parse({ REDIS_URL: process.env.REDIS_URL, REDIS_COMMAND_TIMEOUT_MS: '5000' }),
     service: 'e2e-observer',
     logger: silent,
   });
