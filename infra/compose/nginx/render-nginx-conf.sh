@@ -25,16 +25,30 @@ server_opts="max_fails=2 fail_timeout=5s"
 
 servers() { printf '        server %s:%s %s;' "$1" "$upstream_port" "$server_opts"; }
 
+# The preflight origins map, one '"<origin>" $http_origin;' line per origin of CORS_ORIGINS (the list
+# the gateway reads), as infra/local/lib/nginx.sh writes it. Anything but scheme://host[:port] is
+# refused: it would end up inside nginx.conf.
+cors_lines=$(mktemp)
+trap 'rm -f "$cors_lines"' EXIT
+for origin in $(printf '%s' "${CORS_ORIGINS:-}" | tr ',' ' '); do
+  printf '%s' "$origin" | grep -Eq '^https?://[A-Za-z0-9.-]+(:[0-9]+)?$' ||
+    { echo "render-nginx-conf: CORS_ORIGINS: '$origin' is not an origin (scheme://host[:port])" >&2; exit 1; }
+  printf '        "%s" $http_origin;\n' "$origin" >>"$cors_lines"
+done
+
 tmp=$out.tmp.$$
 sed \
   -e "s|@@USER_DIRECTIVE@@|# Workers run as the image's nginx user.|" \
   -e "s|@@NGINX_DIR@@|$dir|g" \
-  -e "s|127\.0\.0\.1:@@PORT@@|$port|g" \
-  -e "s|@@PORT@@|$port|g" \
+  -e "s|@@LISTEN@@|$port|g" \
   -e "s|^@@SERVERS_GATEWAY@@\$|$(servers "${UPSTREAM_GATEWAY:-gateway}")|" \
   -e "s|^@@SERVERS_USER_SERVICE@@\$|$(servers "${UPSTREAM_USER_SERVICE:-user-service}")|" \
   -e "s|^@@SERVERS_RESTAURANT_SERVICE@@\$|$(servers "${UPSTREAM_RESTAURANT_SERVICE:-restaurant-service}")|" \
   -e "s|^@@SERVERS_WORKER@@\$|$(servers "${UPSTREAM_WORKER:-worker}")|" \
+  -e "/^@@CORS_ORIGINS@@\$/{
+r $cors_lines
+d
+}" \
   "$template" >"$tmp"
 
 # A placeholder this script does not know means the template moved on: fail instead of starting
