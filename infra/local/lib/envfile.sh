@@ -22,6 +22,8 @@ write_env_file() {
     echo "REDIS_PORT=$PORT_REDIS"
     echo "SMTP_PORT=$PORT_SMTP"
     echo "NGINX_PORT=$PORT_NGINX"
+    # Uploaded photos and thumbnails: written by the restaurant-service and the worker, one dir per mode.
+    echo "FILE_STORAGE_DIR=$STACK_DIR/files"
     # The gateway divides its rate limits by this while Redis is down (each replica enforces its share).
     echo "GATEWAY_REPLICAS=$STACK_REPLICAS"
     # Base URLs of every replica of every app (GATEWAY_URLS, USER_SERVICE_URLS, ...), for tests

@@ -10,7 +10,7 @@ import type { QueueName } from './queue-names.js';
 const id = z.guid();
 const recipient = { userId: id, email: z.email().max(254), name: z.string().min(1).max(200) };
 
-/** Payload schemas per queue and job name. A queue with no entry has no job yet (sms and files are not built). */
+/** Payload schemas per queue and job name. A queue with no entry has no job yet (sms is not built). */
 export const jobSchemas = {
   email: {
     welcome: z.object(recipient),
@@ -21,7 +21,12 @@ export const jobSchemas = {
   notifications: {
     'review-created': z.object({ reviewId: id, restaurantId: id, userId: id }),
   },
-  files: {},
+  files: {
+    /** A photo was uploaded (restaurant-service, through the outbox): make its thumbnails. */
+    'photo-thumbnails': z.object({ photoId: id }),
+    /** Scheduled: delete stored files no photo refers to any more, and purge their URLs. */
+    'orphaned-files': z.object({}),
+  },
   cleanup: {
     'expired-refresh-tokens': z.object({}),
     'old-jobs': z.object({}),

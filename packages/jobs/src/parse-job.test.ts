@@ -16,6 +16,7 @@ describe('job schemas', () => {
     expect(jobNamesOf('email')).toEqual(['welcome', 'password-reset', 'verification']);
     expect(jobNamesOf('notifications')).toEqual(['review-created']);
     expect(jobNamesOf('cleanup')).toEqual(['expired-refresh-tokens', 'old-jobs']);
+    expect(jobNamesOf('files')).toEqual(['photo-thumbnails', 'orphaned-files']);
   });
 
   it('knows which queue and job names exist', () => {
@@ -34,6 +35,11 @@ describe('parseJob', () => {
   it('accepts the review-created payload the restaurant-service writes', () => {
     const payload = { reviewId: userId, restaurantId: userId, userId };
     expect(parseJob('notifications', 'review-created', payload)).toEqual(payload);
+  });
+
+  it('accepts the photo-thumbnails payload the restaurant-service writes', () => {
+    expect(parseJob('files', 'photo-thumbnails', { photoId: userId })).toEqual({ photoId: userId });
+    expect(() => parseJob('files', 'photo-thumbnails', { photoId: '../etc' })).toThrow(InvalidJobError);
   });
 
   it('accepts the deterministic, non-RFC ids of the seed', () => {
