@@ -1,11 +1,16 @@
 import { DEVELOPMENT_INTERNAL_SECRET } from '@tablestack/auth';
 import { describe, expect, it } from 'vitest';
-import { productionSecretProblems, workerEnvSchema } from './env.js';
+import { configurationProblems, productionSecretProblems, workerEnvSchema } from './env.js';
 
 describe('workerEnvSchema', () => {
   it('has defaults for everything', () => {
     expect(workerEnvSchema.parse({})).toMatchObject({
-      WORKER_QUEUES: ['email', 'notifications', 'cleanup'],
+      WORKER_QUEUES: ['email', 'notifications', 'files', 'cleanup'],
+      WORKER_CONCURRENCY_FILES: 2,
+      FILE_STORAGE_DIR: 'storage/files',
+      FILES_THUMBNAIL_WIDTHS: [320, 960],
+      FILES_ORPHAN_GRACE_MINUTES: 60,
+      CDN_PURGE_PROVIDER: 'none',
       WORKER_CONCURRENCY_EMAIL: 5,
       WORKER_CONCURRENCY_NOTIFICATIONS: 10,
       WORKER_CONCURRENCY_CLEANUP: 1,
@@ -28,6 +33,9 @@ describe('workerEnvSchema', () => {
     ['WORKER_CONCURRENCY_EMAIL', '0', /WORKER_CONCURRENCY_EMAIL/],
     ['SMTP_URL', 'http://mail.example.com', /SMTP_URL/],
     ['OUTBOX_RELAY_ENABLED', 'yes', /OUTBOX_RELAY_ENABLED/],
+    ['FILES_THUMBNAIL_WIDTHS', '320,huge', /widths between 16 and 4096/],
+    ['FILES_THUMBNAIL_WIDTHS', '8', /widths between 16 and 4096/],
+    ['CDN_PURGE_PROVIDER', 'akamai', /CDN_PURGE_PROVIDER/],
   ])('refuses %s=%s', (name, value, message) => {
     const result = workerEnvSchema.safeParse({ [name]: value });
     expect(result.success).toBe(false);
@@ -60,5 +68,23 @@ describe('productionSecretProblems', () => {
         INTERNAL_AUTH_SECRET: 'a-real-secret-of-some-length',
       }),
     ).toEqual([]);
+  });
+});
+
+describe('configurationProblems', () => {
+  it('needs a zone and a token for the Cloudflare purge, and names both', () => {
+    expect(configurationProblems(workerEnvSchema.parse({}))).toEqual([]);
+    expect(configurationProblems(workerEnvSchema.parse({ CDN_PURGE_PROVIDER: 'cloudflare' }))).toEqual([
+      'CDN_ZONE_ID: required with CDN_PURGE_PROVIDER=cloudflare',
+      'CDN_API_TOKEN: required with CDN_PURGE_PROVIDER=cloudflare',
+    ]);
+    const ok = { CDN_PURGE_PROVIDER: 'cloudflare', CDN_ZONE_ID: 'zone', CDN_API_TOKEN: 'token' };
+    expect(configurationProblems(workerEnvSchema.parse(ok))).toEqual([]);
+  });
+
+  it('sorts and deduplicates the thumbnail widths', () => {
+    expect(workerEnvSchema.parse({ FILES_THUMBNAIL_WIDTHS: '960, 320,960' }).FILES_THUMBNAIL_WIDTHS).toEqual([
+      320, 960,
+    ]);
   });
 });

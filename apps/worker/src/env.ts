@@ -16,10 +16,10 @@ const flag = (fallback: boolean) =>
 
 /** Variables only the worker reads. */
 export const workerEnvSchema = z.object({
-  /** Queues this process consumes, comma-separated. @default 'email,notifications,cleanup' */
+  /** Queues this process consumes, comma-separated. @default 'email,notifications,files,cleanup' */
   WORKER_QUEUES: z
     .string()
-    .default('email,notifications,cleanup')
+    .default('email,notifications,files,cleanup')
     .transform((value, context) => {
       const names = value
         .split(',')
@@ -38,6 +38,8 @@ export const workerEnvSchema = z.object({
   WORKER_CONCURRENCY_NOTIFICATIONS: concurrency(10),
   /** @default 1 */
   WORKER_CONCURRENCY_CLEANUP: concurrency(1),
+  /** Thumbnail jobs at once per process (CPU-bound: about one per core). @default 2 */
+  WORKER_CONCURRENCY_FILES: concurrency(2),
   /** A job whose worker stops renewing its lock this long is taken over by another worker. @default 30000 */
   WORKER_LOCK_DURATION_MS: ms(1000, 600_000, 30_000),
   /** How often a worker looks for stalled jobs (those whose lock expired). @default 30000 */
@@ -75,6 +77,42 @@ export const workerEnvSchema = z.object({
     .default(7 * 24 * 3600),
   /** Cron pattern of the cleanup schedulers (expired refresh tokens, old jobs). @default '0 * * * *' (hourly) */
   CLEANUP_CRON: z.string().min(9).default('0 * * * *'),
+  /**
+   * Directory of uploaded photos and their thumbnails, the restaurant-service's FILE_STORAGE_DIR.
+   * `./stack` sets `.stack/<mode>/files`. @default 'storage/files'
+   */
+  FILE_STORAGE_DIR: z.string().min(1).default('storage/files'),
+  /** Base URL under which stored files are served: purged URLs are `<base>/<key>`. @default '/files' */
+  FILE_PUBLIC_BASE_URL: z.string().min(1).default('/files'),
+  /** Widths in pixels of the WebP thumbnails made of every photo (never wider than the original). @default '320,960' */
+  FILES_THUMBNAIL_WIDTHS: z
+    .string()
+    .default('320,960')
+    .transform((value, context) => {
+      const widths = value.split(',').map((part) => Number(part.trim()));
+      if (
+        widths.length === 0 ||
+        widths.some((width) => !Number.isInteger(width) || width < 16 || width > 4096)
+      ) {
+        context.addIssue({ code: 'custom', message: 'comma-separated widths between 16 and 4096' });
+        return z.NEVER;
+      }
+      return [...new Set(widths)].sort((a, b) => a - b);
+    }),
+  /** Cron pattern of the orphaned-files job (files no photo refers to). @default '30 * * * *' (hourly) */
+  FILES_ORPHAN_CRON: z.string().min(9).default('30 * * * *'),
+  /** Files younger than this are never orphans (an upload's row may not be committed yet). @default 60 */
+  FILES_ORPHAN_GRACE_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+  /** CDN whose cache is purged of changed and deleted file URLs: none or cloudflare. @default 'none' */
+  CDN_PURGE_PROVIDER: z.enum(['none', 'cloudflare']).default('none'),
+  /** API base of the Cloudflare-style purge endpoint. @default 'https://api.cloudflare.com/client/v4' */
+  CDN_PURGE_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.cloudflare.com/client/v4'),
+  /** Zone whose cache is purged (required with CDN_PURGE_PROVIDER=cloudflare). @default '' */
+  CDN_ZONE_ID: z.string().default(''),
+  /** API token with the Cache Purge permission (required with cloudflare; never logged). @default '' */
+  CDN_API_TOKEN: z.string().default(''),
+  /** Bound of one purge request. @default 5000 */
+  CDN_PURGE_TIMEOUT_MS: ms(100, 120_000, 5000),
   /** Completed jobs are kept this long (bull-board history). @default 24 */
   JOBS_COMPLETED_RETENTION_HOURS: z.coerce
     .number()
@@ -95,6 +133,16 @@ export const envSchema = baseEnvSchema
 
 export type Env = z.infer<typeof envSchema>;
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+/** Settings that are valid one by one but not together, worded like loadEnvOrExit's problems. */
+export function configurationProblems(env: WorkerEnv): string[] {
+  const problems: string[] = [];
+  if (env.CDN_PURGE_PROVIDER === 'cloudflare') {
+    if (!env.CDN_ZONE_ID) problems.push('CDN_ZONE_ID: required with CDN_PURGE_PROVIDER=cloudflare');
+    if (!env.CDN_API_TOKEN) problems.push('CDN_API_TOKEN: required with CDN_PURGE_PROVIDER=cloudflare');
+  }
+  return problems;
+}
 
 /** Production must not trust identity headers signed with the development secret. */
 export function productionSecretProblems(env: Pick<Env, 'NODE_ENV' | 'INTERNAL_AUTH_SECRET'>): string[] {

@@ -4,12 +4,12 @@ import { Database } from '@tablestack/db';
 import { RedisConnections } from '@tablestack/redis-client';
 import { createLogger, loadEnvOrExit, startService } from '@tablestack/service-kit';
 import { Registry } from 'prom-client';
-import { envSchema, productionSecretProblems } from './env.js';
+import { configurationProblems, envSchema, productionSecretProblems } from './env.js';
 import { createServer, SERVICE_NAME } from './server.js';
 import { WorkerRuntime } from './worker-runtime.js';
 
 const env = loadEnvOrExit(SERVICE_NAME, envSchema);
-const insecure = productionSecretProblems(env);
+const insecure = [...productionSecretProblems(env), ...configurationProblems(env)];
 if (insecure.length > 0) {
   process.stderr.write(`${SERVICE_NAME}: invalid environment: ${insecure.join('; ')}\n`);
   process.exit(1);

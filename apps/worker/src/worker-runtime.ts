@@ -13,6 +13,11 @@ import type { Mailer } from './email/mailer.js';
 import { SendOnce } from './email/send-once.js';
 import { SmtpMailer } from './email/smtp-mailer.js';
 import type { WorkerEnv } from './env.js';
+import type { CdnPurger } from './files/cdn-purger.js';
+import { createCdnPurger } from './files/create-cdn-purger.js';
+import { FileStorage } from './files/file-storage.js';
+import { createFilesProcessor } from './files/files-processor.js';
+import { defineFilesSchedulers } from './files/files-schedulers.js';
 import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { createNotificationsProcessor } from './notifications/notifications-processor.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
@@ -33,6 +38,8 @@ export interface WorkerRuntimeOptions {
   registry?: Registry;
   /** @default an SmtpMailer over SMTP_URL */
   mailer?: Mailer;
+  /** Where changed and deleted file URLs are purged. @default the one CDN_PURGE_PROVIDER names */
+  cdn?: CdnPurger;
   /** Retry policies per queue. @default defaultQueuePolicies */
   policies?: Partial<Record<QueueName, QueuePolicy>>;
   /**
@@ -55,6 +62,7 @@ export class WorkerRuntime {
   readonly metrics: WorkerMetrics;
   readonly relay: OutboxRelay | undefined;
   readonly mailer: Mailer;
+  readonly cdn: CdnPurger;
   readonly #workers = new Map<QueueName, Worker>();
   readonly #options: WorkerRuntimeOptions;
   readonly #policies: Record<QueueName, QueuePolicy>;
@@ -92,6 +100,7 @@ export class WorkerRuntime {
         timeoutMs: env.SMTP_TIMEOUT_MS,
         maxConnections: env.WORKER_CONCURRENCY_EMAIL,
       });
+    this.cdn = options.cdn ?? createCdnPurger(env);
     this.relay = env.OUTBOX_RELAY_ENABLED
       ? new OutboxRelay({
           db: options.db,
@@ -121,11 +130,12 @@ export class WorkerRuntime {
   start(): this {
     for (const queue of this.#options.env.WORKER_QUEUES) this.#startWorker(queue);
     this.relay?.start();
-    if (this.#workers.has('cleanup')) this.#schedulers = this.#defineSchedulers();
+    if (this.#workers.has('cleanup') || this.#workers.has('files'))
+      this.#schedulers = this.#defineSchedulers();
     return this;
   }
 
-  /** Resolves once the schedulers are defined (immediately when this process runs no cleanup worker). */
+  /** Resolves once the schedulers are defined (immediately when this process runs no cleanup or files worker). */
   async schedulersDefined(): Promise<void> {
     await this.#schedulers;
   }
@@ -221,24 +231,42 @@ export class WorkerRuntime {
           'old-jobs': () => cleanup.oldJobs(),
         };
       }
+      case 'files': {
+        const files = createFilesProcessor({
+          db,
+          storage: new FileStorage(env.FILE_STORAGE_DIR),
+          cdn: this.cdn,
+          logger: logger.child({ queue }),
+          widths: env.FILES_THUMBNAIL_WIDTHS,
+          publicBaseUrl: env.FILE_PUBLIC_BASE_URL,
+          orphanGraceMs: env.FILES_ORPHAN_GRACE_MINUTES * 60_000,
+        });
+        return {
+          'photo-thumbnails': (_job, _name, payload) => files.photoThumbnails(payload as never),
+          'orphaned-files': () => files.orphanedFiles(),
+        };
+      }
       default:
-        // sms and files have no processors yet: WORKER_QUEUES should not list them.
+        // sms has no processors yet: WORKER_QUEUES should not list it.
         return {};
     }
   }
 
   async #defineSchedulers(): Promise<void> {
     const { env, logger } = this.#options;
-    const opts = jobOptionsFor(this.#policies.cleanup, this.#retention);
+    const optsOf = (queue: QueueName) => jobOptionsFor(this.#policies[queue], this.#retention);
     // Retried until Redis answers: a worker that boots during an outage defines them afterwards.
     for (let attempt = 1; ; attempt++) {
       try {
-        await defineCleanupSchedulers(this.queues.get('cleanup'), env.CLEANUP_CRON, opts);
-        logger.info({ cron: env.CLEANUP_CRON }, 'cleanup schedulers defined');
+        if (this.#workers.has('cleanup'))
+          await defineCleanupSchedulers(this.queues.get('cleanup'), env.CLEANUP_CRON, optsOf('cleanup'));
+        if (this.#workers.has('files'))
+          await defineFilesSchedulers(this.queues.get('files'), env.FILES_ORPHAN_CRON, optsOf('files'));
+        logger.info({ cleanup: env.CLEANUP_CRON, files: env.FILES_ORPHAN_CRON }, 'schedulers defined');
         return;
       } catch (error) {
         if (this.#closing) return;
-        logger.warn({ err: error, attempt }, 'defining the cleanup schedulers failed; retrying');
+        logger.warn({ err: error, attempt }, 'defining the schedulers failed; retrying');
         await new Promise((resolve) =>
           setTimeout(resolve, jitteredBackoff(attempt, { baseMs: 500, maxMs: 30_000 })),
         );
@@ -286,6 +314,8 @@ function concurrencyOf(env: WorkerEnv, queue: QueueName): number {
       return env.WORKER_CONCURRENCY_NOTIFICATIONS;
     case 'cleanup':
       return env.WORKER_CONCURRENCY_CLEANUP;
+    case 'files':
+      return env.WORKER_CONCURRENCY_FILES;
     default:
       return 1;
   }

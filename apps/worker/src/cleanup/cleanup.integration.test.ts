@@ -2,6 +2,7 @@ import type { Database } from '@tablestack/db';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dropNamespace, finishedJob, outboxRoutes, startRuntime } from '../../test/harness.js';
 import { openDatabase, sleep, uniqueId } from '../../test/support.js';
+import { filesSchedules } from '../files/files-schedulers.js';
 import { cleanupSchedules } from './cleanup-schedulers.js';
 
 const db: Database = openDatabase();
@@ -19,9 +20,8 @@ describe('cleanup queue against real Postgres and Redis', () => {
   it('three workers starting at once leave each scheduler defined once', async () => {
     const namespace = uniqueId('schedulers');
     cleanups.push(() => dropNamespace(db, namespace));
-    const harnesses = [1, 2, 3].map(() =>
-      startRuntime(db, { namespace, env: { WORKER_QUEUES: 'cleanup', OUTBOX_RELAY_ENABLED: 'false' } }),
-    );
+    const env = { WORKER_QUEUES: 'cleanup,files', OUTBOX_RELAY_ENABLED: 'false' };
+    const harnesses = [1, 2, 3].map(() => startRuntime(db, { namespace, env }));
     cleanups.push(() => Promise.all(harnesses.map((harness) => harness.close())));
     await Promise.all(harnesses.map((harness) => harness.runtime.schedulersDefined()));
 
@@ -32,16 +32,20 @@ describe('cleanup queue against real Postgres and Redis', () => {
       expect(scheduler).toMatchObject({ pattern: '0 * * * *', name: scheduler.key });
     // One upcoming run per schedule, not one per worker.
     expect(await queue.getDelayedCount()).toBe(2);
+    const files = harnesses[0]!.runtime.queues.get('files');
+    const fileSchedulers = await files.getJobSchedulers();
+    expect(fileSchedulers.map((scheduler) => scheduler.key)).toEqual([...filesSchedules]);
+    expect(fileSchedulers[0]).toMatchObject({ pattern: '30 * * * *', name: 'orphaned-files' });
+    expect(await files.getDelayedCount()).toBe(1);
 
     // A restarted worker upserts again: still one of each.
-    const restarted = startRuntime(db, {
-      namespace,
-      env: { WORKER_QUEUES: 'cleanup', OUTBOX_RELAY_ENABLED: 'false' },
-    });
+    const restarted = startRuntime(db, { namespace, env });
     cleanups.push(restarted.close);
     await restarted.runtime.schedulersDefined();
     expect(await queue.getJobSchedulersCount()).toBe(2);
     expect(await queue.getDelayedCount()).toBe(2);
+    expect(await files.getJobSchedulersCount()).toBe(1);
+    expect(await files.getDelayedCount()).toBe(1);
   });
 
   it('expired-refresh-tokens deletes expired tokens and keeps live ones', async () => {
