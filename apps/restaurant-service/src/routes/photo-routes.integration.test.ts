@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Photo } from '@tablestack/api-contract';
 import { IDENTITY_HEADERS, type Role } from '@tablestack/auth';
+import { solidPng } from '@tablestack/test-tooling';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Fixtures,
@@ -11,7 +12,6 @@ import {
   LEAK_PATTERN,
   startInstance,
 } from '../../test/restaurant-service-harness.js';
-import { solidPng } from '../../test/solid-png.js';
 
 // Photo upload against the real primary and a real storage directory: what is stored, what is
 // written to the outbox, and every refusal (type, magic number, size, identity, unknown restaurant).

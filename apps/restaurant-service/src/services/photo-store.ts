@@ -3,7 +3,6 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { ProblemError } from '@tablestack/service-kit';
 import { type ImageType, imageTypes, SNIFF_BYTES, sniffImageType } from './image-type.js';
 
@@ -39,7 +38,7 @@ export class PhotoStore {
     await mkdir(dirname(tempPath), { recursive: true });
     const check = new UploadCheck(declared, maxBytes);
     try {
-      await pipeline(body, check, createWriteStream(tempPath, { flags: 'wx' }));
+      await copyOrDrain(body, check, createWriteStream(tempPath, { flags: 'wx' }));
       check.finish();
     } catch (error) {
       await rm(tempPath, { force: true });
@@ -64,6 +63,46 @@ export class PhotoStore {
   }
 }
 
+/** Past this many refused bytes the connection is cut instead of drained. */
+const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * body → check → file. Unlike `pipeline`, a refusal does not destroy the request: the rest of the
+ * body is read and dropped (up to DRAIN_LIMIT_BYTES), so the answer reaches the client on a
+ * connection that stays usable. Cutting the connection instead would make a proxy in front (the
+ * gateway) see a reset while it still sends the body, and answer 502 instead of our 413/415.
+ */
+function copyOrDrain(
+  body: NodeJS.ReadableStream,
+  check: Transform,
+  file: NodeJS.WritableStream,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      body.unpipe(check);
+      check.destroy();
+      (file as unknown as { destroy(): void }).destroy();
+      let dropped = 0;
+      body.on('data', (chunk: Buffer) => {
+        dropped += chunk.length;
+        if (dropped > DRAIN_LIMIT_BYTES) (body as unknown as { destroy(): void }).destroy();
+      });
+      body.resume();
+      reject(error);
+    };
+    body.once('error', fail);
+    check.once('error', fail);
+    file.once('error', fail);
+    file.once('finish', () => {
+      if (!failed) resolve();
+    });
+    body.pipe(check).pipe(file);
+  });
+}
+
 /** Counts, hashes and checks the magic number of the bytes passing through. */
 class UploadCheck extends Transform {
   size = 0;
@@ -84,7 +123,6 @@ class UploadCheck extends Transform {
       done(
         new ProblemError('PAYLOAD_TOO_LARGE', {
           detail: `A photo may have at most ${this.maxBytes} bytes.`,
-          headers: { connection: 'close' },
         }),
       );
       return;
@@ -124,7 +162,6 @@ class UploadCheck extends Transform {
       detail: actual
         ? `The body is ${actual}, not the declared ${this.declared}.`
         : `The body is not a ${this.declared} image.`,
-      headers: { connection: 'close' },
     });
   }
 }

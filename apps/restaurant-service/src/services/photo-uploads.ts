@@ -34,8 +34,9 @@ export interface Upload {
   body: NodeJS.ReadableStream;
 }
 
-const notFound = (id: string, headers: Record<string, string> = {}) =>
-  new ProblemError('NOT_FOUND', { detail: `No restaurant ${id}`, headers });
+// Refusals before the body is read leave it to Node, which reads and drops an unread request body
+// once the answer is sent, so the connection (the gateway's pooled one) stays usable.
+const notFound = (id: string) => new ProblemError('NOT_FOUND', { detail: `No restaurant ${id}` });
 
 /**
  * Photo uploads: the original is checked (declared type, magic number, size) while it streams to the
@@ -69,12 +70,9 @@ export class PhotoUploads {
     if (upload.contentLength !== undefined && upload.contentLength > maxBytes)
       throw new ProblemError('PAYLOAD_TOO_LARGE', {
         detail: `A photo may have at most ${maxBytes} bytes.`,
-        // The body is not read: the connection cannot be reused.
-        headers: { connection: 'close' },
       });
     // Before the body is read, so nobody uploads megabytes for a restaurant that does not exist.
-    if (!(await this.deps.photos.restaurantExists(upload.restaurantId)))
-      throw notFound(upload.restaurantId, { connection: 'close' });
+    if (!(await this.deps.photos.restaurantExists(upload.restaurantId))) throw notFound(upload.restaurantId);
 
     const received = await this.#store.receive(upload.body, type, maxBytes);
     const id = randomUUID();
