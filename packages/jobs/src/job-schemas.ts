@@ -10,14 +10,27 @@ import type { QueueName } from './queue-names.js';
 const id = z.guid();
 const recipient = { userId: id, email: z.email().max(254), name: z.string().min(1).max(200) };
 
-/** Payload schemas per queue and job name. A queue with no entry has no job yet (sms is not built). */
+/** A phone number in E.164 form (+ country code, up to 15 digits), as SMS providers take it. */
+const phone = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, { message: 'an E.164 phone number such as +33612345678' });
+
+/** Payload schemas per queue and job name. */
 export const jobSchemas = {
   email: {
     welcome: z.object(recipient),
     'password-reset': z.object(recipient),
     verification: z.object(recipient),
   },
-  sms: {},
+  sms: {
+    /**
+     * A verification code by SMS. The code is not in the payload (payloads hold no secret): the
+     * worker and the verifier both derive it from `verificationId` (`verificationCode`).
+     */
+    'verification-code': z.object({ userId: id, phone, verificationId: id }),
+    /** A reminder to review a restaurant the user visited. */
+    reminder: z.object({ userId: id, phone, restaurantId: id, restaurantName: z.string().min(1).max(100) }),
+  },
   notifications: {
     'review-created': z.object({ reviewId: id, restaurantId: id, userId: id }),
   },

@@ -17,6 +17,7 @@ describe('job schemas', () => {
     expect(jobNamesOf('notifications')).toEqual(['review-created']);
     expect(jobNamesOf('cleanup')).toEqual(['expired-refresh-tokens', 'old-jobs']);
     expect(jobNamesOf('files')).toEqual(['photo-thumbnails', 'orphaned-files']);
+    expect(jobNamesOf('sms')).toEqual(['verification-code', 'reminder']);
   });
 
   it('knows which queue and job names exist', () => {
@@ -40,6 +41,13 @@ describe('parseJob', () => {
   it('accepts the photo-thumbnails payload the restaurant-service writes', () => {
     expect(parseJob('files', 'photo-thumbnails', { photoId: userId })).toEqual({ photoId: userId });
     expect(() => parseJob('files', 'photo-thumbnails', { photoId: '../etc' })).toThrow(InvalidJobError);
+  });
+
+  it('takes E.164 phone numbers only in sms payloads', () => {
+    const payload = { userId, phone: '+33612345678', verificationId: userId };
+    expect(parseJob('sms', 'verification-code', payload)).toEqual(payload);
+    for (const phone of ['0612345678', '+0612345678', '+33 6 12 34 56 78', '+1234'])
+      expect(() => parseJob('sms', 'verification-code', { ...payload, phone })).toThrow(InvalidJobError);
   });
 
   it('accepts the deterministic, non-RFC ids of the seed', () => {
