@@ -72,6 +72,33 @@ describe('productionSecretProblems', () => {
 });
 
 describe('configurationProblems', () => {
+  it('needs the SMS provider settings when the sms queue is consumed', () => {
+    expect(configurationProblems(workerEnvSchema.parse({ WORKER_QUEUES: 'sms' }))).toEqual([
+      'SMS_ACCOUNT_SID: required when WORKER_QUEUES has sms',
+      'SMS_AUTH_TOKEN: required when WORKER_QUEUES has sms',
+      'SMS_FROM: required when WORKER_QUEUES has sms',
+    ]);
+    const sms = {
+      WORKER_QUEUES: 'sms',
+      SMS_ACCOUNT_SID: 'AC1',
+      SMS_AUTH_TOKEN: 't',
+      SMS_FROM: '+15005550006',
+    };
+    expect(configurationProblems(workerEnvSchema.parse(sms))).toEqual([]);
+  });
+
+  it('refuses the development SMS code secret in production only when sms is consumed', () => {
+    const base = {
+      NODE_ENV: 'production' as const,
+      INTERNAL_AUTH_SECRET: 'a-real-secret-of-enough-length-000000',
+    };
+    const parsed = (queues: string) => ({ ...base, ...workerEnvSchema.parse({ WORKER_QUEUES: queues }) });
+    expect(productionSecretProblems(parsed('email'))).toEqual([]);
+    expect(productionSecretProblems(parsed('email,sms'))).toEqual([
+      'SMS_CODE_SECRET: the development default must not be used in production (value hidden)',
+    ]);
+  });
+
   it('needs a zone and a token for the Cloudflare purge, and names both', () => {
     expect(configurationProblems(workerEnvSchema.parse({}))).toEqual([]);
     expect(configurationProblems(workerEnvSchema.parse({ CDN_PURGE_PROVIDER: 'cloudflare' }))).toEqual([

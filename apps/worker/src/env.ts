@@ -5,6 +5,9 @@ import { redisEnvSchema } from '@tablestack/redis-client';
 import { baseEnvSchema } from '@tablestack/service-kit';
 import { z } from 'zod';
 
+/** Development default of SMS_CODE_SECRET; production refuses it. */
+export const DEVELOPMENT_SMS_CODE_SECRET = 'development-only-sms-code-secret-000000';
+
 const ms = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 const concurrency = (fallback: number) => z.coerce.number().int().min(1).max(1000).default(fallback);
@@ -38,6 +41,8 @@ export const workerEnvSchema = z.object({
   WORKER_CONCURRENCY_NOTIFICATIONS: concurrency(10),
   /** @default 1 */
   WORKER_CONCURRENCY_CLEANUP: concurrency(1),
+  /** SMS jobs at once per process. @default 5 */
+  WORKER_CONCURRENCY_SMS: concurrency(5),
   /** Thumbnail jobs at once per process (CPU-bound: about one per core). @default 2 */
   WORKER_CONCURRENCY_FILES: concurrency(2),
   /** A job whose worker stops renewing its lock this long is taken over by another worker. @default 30000 */
@@ -75,6 +80,23 @@ export const workerEnvSchema = z.object({
     .int()
     .min(60)
     .default(7 * 24 * 3600),
+  /** Messages-API base of the SMS provider (Twilio's shape). @default 'https://api.twilio.com/2010-04-01' */
+  SMS_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.twilio.com/2010-04-01'),
+  /** Account id of the SMS provider (basic auth user); required when WORKER_QUEUES has sms. @default '' */
+  SMS_ACCOUNT_SID: z.string().default(''),
+  /** Auth token of the SMS provider (basic auth password; never logged); required with sms. @default '' */
+  SMS_AUTH_TOKEN: z.string().default(''),
+  /** Sender number (E.164) or sender id; required with sms. @default '' */
+  SMS_FROM: z.string().default(''),
+  /** Bound of one request to the SMS provider. @default 10000 */
+  SMS_TIMEOUT_MS: ms(100, 120_000, 10_000),
+  /** How long a send attempt holds a message's idempotency key (above SMS_TIMEOUT_MS). @default 30000 */
+  SMS_SEND_LEASE_MS: ms(1000, 3_600_000, 30_000),
+  /**
+   * Secret the verification codes are derived from (shared with whoever checks them); production
+   * refuses the development default when the sms queue is consumed.
+   */
+  SMS_CODE_SECRET: z.string().min(32).default(DEVELOPMENT_SMS_CODE_SECRET),
   /** Cron pattern of the cleanup schedulers (expired refresh tokens, old jobs). @default '0 * * * *' (hourly) */
   CLEANUP_CRON: z.string().min(9).default('0 * * * *'),
   /**
@@ -137,6 +159,9 @@ export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 /** Settings that are valid one by one but not together, worded like loadEnvOrExit's problems. */
 export function configurationProblems(env: WorkerEnv): string[] {
   const problems: string[] = [];
+  if (env.WORKER_QUEUES.includes('sms'))
+    for (const name of ['SMS_ACCOUNT_SID', 'SMS_AUTH_TOKEN', 'SMS_FROM'] as const)
+      if (!env[name]) problems.push(`${name}: required when WORKER_QUEUES has sms`);
   if (env.CDN_PURGE_PROVIDER === 'cloudflare') {
     if (!env.CDN_ZONE_ID) problems.push('CDN_ZONE_ID: required with CDN_PURGE_PROVIDER=cloudflare');
     if (!env.CDN_API_TOKEN) problems.push('CDN_API_TOKEN: required with CDN_PURGE_PROVIDER=cloudflare');
@@ -145,7 +170,17 @@ export function configurationProblems(env: WorkerEnv): string[] {
 }
 
 /** Production must not trust identity headers signed with the development secret. */
-export function productionSecretProblems(env: Pick<Env, 'NODE_ENV' | 'INTERNAL_AUTH_SECRET'>): string[] {
-  if (env.NODE_ENV !== 'production' || env.INTERNAL_AUTH_SECRET !== DEVELOPMENT_INTERNAL_SECRET) return [];
-  return ['INTERNAL_AUTH_SECRET: the development default must not be used in production (value hidden)'];
+export function productionSecretProblems(
+  env: Pick<Env, 'NODE_ENV' | 'INTERNAL_AUTH_SECRET'> &
+    Partial<Pick<Env, 'WORKER_QUEUES' | 'SMS_CODE_SECRET'>>,
+): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const problems: string[] = [];
+  if (env.INTERNAL_AUTH_SECRET === DEVELOPMENT_INTERNAL_SECRET)
+    problems.push(
+      'INTERNAL_AUTH_SECRET: the development default must not be used in production (value hidden)',
+    );
+  if (env.WORKER_QUEUES?.includes('sms') && env.SMS_CODE_SECRET === DEVELOPMENT_SMS_CODE_SECRET)
+    problems.push('SMS_CODE_SECRET: the development default must not be used in production (value hidden)');
+  return problems;
 }

@@ -29,6 +29,10 @@ import {
 } from './queues/queue-policy.js';
 import { createQueueProcessor, type JobHandler } from './queues/queue-processor.js';
 import { QueueSet } from './queues/queue-set.js';
+import { HttpSmsProvider } from './sms/http-sms-provider.js';
+import { createSmsProcessor } from './sms/sms-processor.js';
+import type { SmsProvider } from './sms/sms-provider.js';
+import type { SmsJobName } from './sms/sms-templates.js';
 
 export interface WorkerRuntimeOptions {
   env: WorkerEnv;
@@ -38,6 +42,8 @@ export interface WorkerRuntimeOptions {
   registry?: Registry;
   /** @default an SmtpMailer over SMTP_URL */
   mailer?: Mailer;
+  /** @default an HttpSmsProvider over SMS_API_URL */
+  sms?: SmsProvider;
   /** Where changed and deleted file URLs are purged. @default the one CDN_PURGE_PROVIDER names */
   cdn?: CdnPurger;
   /** Retry policies per queue. @default defaultQueuePolicies */
@@ -246,9 +252,28 @@ export class WorkerRuntime {
           'orphaned-files': () => files.orphanedFiles(),
         };
       }
-      default:
-        // sms has no processors yet: WORKER_QUEUES should not list it.
-        return {};
+      case 'sms': {
+        const send = createSmsProcessor({
+          provider:
+            this.#options.sms ??
+            new HttpSmsProvider({
+              apiUrl: env.SMS_API_URL,
+              accountSid: env.SMS_ACCOUNT_SID,
+              authToken: env.SMS_AUTH_TOKEN,
+              from: env.SMS_FROM,
+              timeoutMs: env.SMS_TIMEOUT_MS,
+            }),
+          sendOnce: new SendOnce({
+            redis: redis.command,
+            leaseMs: env.SMS_SEND_LEASE_MS,
+            sentTtlSeconds: env.EMAIL_IDEMPOTENCY_TTL_SECONDS,
+          }),
+          logger: logger.child({ queue }),
+          codeSecret: env.SMS_CODE_SECRET,
+        });
+        const handler: JobHandler = (job, name, payload) => send(job, name as SmsJobName, payload as never);
+        return { 'verification-code': handler, reminder: handler };
+      }
     }
   }
 
@@ -316,6 +341,8 @@ function concurrencyOf(env: WorkerEnv, queue: QueueName): number {
       return env.WORKER_CONCURRENCY_CLEANUP;
     case 'files':
       return env.WORKER_CONCURRENCY_FILES;
+    case 'sms':
+      return env.WORKER_CONCURRENCY_SMS;
     default:
       return 1;
   }
