@@ -135,6 +135,20 @@ export const workerEnvSchema = z.object({
   CDN_API_TOKEN: z.string().default(''),
   /** Bound of one purge request. @default 5000 */
   CDN_PURGE_TIMEOUT_MS: ms(100, 120_000, 5000),
+  /** Folder of the database dumps. `./stack` sets `.stack/<mode>/backups`. @default 'storage/backups' */
+  BACKUP_DIR: z.string().min(1).default('storage/backups'),
+  /** Dumps kept, newest first. @default 7 */
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+  /** Cron pattern of the database backup. @default '0 3 * * *' (daily, 03:00) */
+  BACKUP_CRON: z.string().min(9).default('0 3 * * *'),
+  /** Bound of one pg_dump run. @default 1800000 (30 min) */
+  BACKUP_TIMEOUT_MS: ms(1000, 86_400_000, 1_800_000),
+  /** pg_dump binary; unset: the newest /usr/lib/postgresql/<major>/bin/pg_dump, else pg_dump on PATH. */
+  PG_DUMP_PATH: z.string().min(1).optional(),
+  /** Cron pattern of the daily report emailed to admins. @default '0 7 * * *' (07:00) */
+  DAILY_REPORT_CRON: z.string().min(9).default('0 7 * * *'),
+  /** Cron pattern of the health snapshot. @default '*\/5 * * * *' (every 5 minutes) */
+  HEALTH_SNAPSHOT_CRON: z.string().min(9).default('*/5 * * * *'),
   /** Completed jobs are kept this long (bull-board history). @default 24 */
   JOBS_COMPLETED_RETENTION_HOURS: z.coerce
     .number()

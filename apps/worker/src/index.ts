@@ -24,7 +24,14 @@ const registry = new Registry();
 const db = new Database({ env, logger, service: SERVICE_NAME, registry }).start();
 const redis = new RedisConnections({ env, service: SERVICE_NAME, logger, registry });
 redis.warmUp('command', 'queue');
-const runtime = new WorkerRuntime({ env, logger, db, redis, registry }).start();
+const runtime = new WorkerRuntime({
+  env,
+  logger,
+  db,
+  redis,
+  registry,
+  databaseUrl: env.DATABASE_URL,
+}).start();
 logger.info({ queues: env.WORKER_QUEUES, relay: env.OUTBOX_RELAY_ENABLED }, 'worker started');
 const service = createServer({
   env,

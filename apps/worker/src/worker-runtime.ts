@@ -2,11 +2,15 @@ import type { Database } from '@tablestack/db';
 import { type QueueName, queueNames } from '@tablestack/jobs';
 import type { RedisConnections } from '@tablestack/redis-client';
 import type { Closer, Logger } from '@tablestack/service-kit';
-import { type Job, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import { JITTERED_BACKOFF, jitteredBackoff } from './backoff.js';
 import { createCleanupProcessor } from './cleanup/cleanup-processor.js';
 import { defineCleanupSchedulers } from './cleanup/cleanup-schedulers.js';
+import { sendDailyReport } from './cleanup/daily-report.js';
+import { backupDatabase } from './cleanup/database-backup.js';
+import { findPgDump } from './cleanup/find-pg-dump.js';
+import { takeHealthSnapshot } from './cleanup/health-snapshot.js';
 import { createEmailProcessor } from './email/email-processor.js';
 import type { EmailJobName } from './email/email-templates.js';
 import type { Mailer } from './email/mailer.js';
@@ -42,6 +46,8 @@ export interface WorkerRuntimeOptions {
   registry?: Registry;
   /** @default an SmtpMailer over SMTP_URL */
   mailer?: Mailer;
+  /** DATABASE_URL of the primary, for pg_dump (the database-backup job). */
+  databaseUrl?: string;
   /** @default an HttpSmsProvider over SMS_API_URL */
   sms?: SmsProvider;
   /** Where changed and deleted file URLs are purged. @default the one CDN_PURGE_PROVIDER names */
@@ -232,9 +238,34 @@ export class WorkerRuntime {
           failedRetentionMs: this.#retention.failedMs,
           outboxSentRetentionMs: env.OUTBOX_SENT_RETENTION_DAYS * DAY,
         });
+        const { databaseUrl } = this.#options;
+        const queues = () => this.queues.all();
         return {
           'expired-refresh-tokens': () => cleanup.expiredRefreshTokens(),
           'old-jobs': () => cleanup.oldJobs(),
+          'database-backup': async () => {
+            if (!databaseUrl)
+              throw new UnrecoverableError('database-backup needs the DATABASE_URL of the primary');
+            return backupDatabase({
+              databaseUrl,
+              pgDump: findPgDump(env.PG_DUMP_PATH),
+              dir: env.BACKUP_DIR,
+              keep: env.BACKUP_KEEP,
+              timeoutMs: env.BACKUP_TIMEOUT_MS,
+            });
+          },
+          'daily-report': () =>
+            sendDailyReport({
+              db,
+              queues,
+              mailer: this.mailer,
+              sendOnce: new SendOnce({
+                redis: redis.command,
+                leaseMs: env.EMAIL_SEND_LEASE_MS,
+                sentTtlSeconds: 3 * 24 * 3600,
+              }),
+            }),
+          'health-snapshot': () => takeHealthSnapshot({ db, redis, queues }),
         };
       }
       case 'files': {
@@ -284,7 +315,17 @@ export class WorkerRuntime {
     for (let attempt = 1; ; attempt++) {
       try {
         if (this.#workers.has('cleanup'))
-          await defineCleanupSchedulers(this.queues.get('cleanup'), env.CLEANUP_CRON, optsOf('cleanup'));
+          await defineCleanupSchedulers(
+            this.queues.get('cleanup'),
+            {
+              'expired-refresh-tokens': env.CLEANUP_CRON,
+              'old-jobs': env.CLEANUP_CRON,
+              'database-backup': env.BACKUP_CRON,
+              'daily-report': env.DAILY_REPORT_CRON,
+              'health-snapshot': env.HEALTH_SNAPSHOT_CRON,
+            },
+            optsOf('cleanup'),
+          );
         if (this.#workers.has('files'))
           await defineFilesSchedulers(this.queues.get('files'), env.FILES_ORPHAN_CRON, optsOf('files'));
         logger.info({ cleanup: env.CLEANUP_CRON, files: env.FILES_ORPHAN_CRON }, 'schedulers defined');

@@ -66,6 +66,7 @@ export function startRuntime(db: Database, options: HarnessOptions): Harness {
     redis,
     registry,
     outboxRoutes: outboxRoutes(options.namespace),
+    databaseUrl: requireEnv('DATABASE_URL'),
     ...(options.policies ? { policies: options.policies } : {}),
     ...(options.mailer ? { mailer: options.mailer } : {}),
     ...(options.cdn ? { cdn: options.cdn } : {}),

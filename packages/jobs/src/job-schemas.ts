@@ -43,6 +43,12 @@ export const jobSchemas = {
   cleanup: {
     'expired-refresh-tokens': z.object({}),
     'old-jobs': z.object({}),
+    /** pg_dump of the database into the backups folder, keeping the newest few. */
+    'database-backup': z.object({}),
+    /** The day's figures emailed to every admin. */
+    'daily-report': z.object({}),
+    /** Postgres, Redis and queue backlogs, kept as the latest snapshot in Redis. */
+    'health-snapshot': z.object({}),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

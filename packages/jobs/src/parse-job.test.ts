@@ -15,7 +15,13 @@ describe('job schemas', () => {
   it('names the jobs of each queue', () => {
     expect(jobNamesOf('email')).toEqual(['welcome', 'password-reset', 'verification']);
     expect(jobNamesOf('notifications')).toEqual(['review-created']);
-    expect(jobNamesOf('cleanup')).toEqual(['expired-refresh-tokens', 'old-jobs']);
+    expect(jobNamesOf('cleanup')).toEqual([
+      'expired-refresh-tokens',
+      'old-jobs',
+      'database-backup',
+      'daily-report',
+      'health-snapshot',
+    ]);
     expect(jobNamesOf('files')).toEqual(['photo-thumbnails', 'orphaned-files']);
     expect(jobNamesOf('sms')).toEqual(['verification-code', 'reminder']);
   });
