@@ -109,6 +109,11 @@ describe('configurationProblems', () => {
     expect(configurationProblems(workerEnvSchema.parse(ok))).toEqual([]);
   });
 
+  it('reads an empty PG_DUMP_PATH (as in .env.example) as unset', () => {
+    expect(workerEnvSchema.parse({ PG_DUMP_PATH: '' }).PG_DUMP_PATH).toBeUndefined();
+    expect(workerEnvSchema.parse({ PG_DUMP_PATH: '/x/pg_dump' }).PG_DUMP_PATH).toBe('/x/pg_dump');
+  });
+
   it('sorts and deduplicates the thumbnail widths', () => {
     expect(workerEnvSchema.parse({ FILES_THUMBNAIL_WIDTHS: '960, 320,960' }).FILES_THUMBNAIL_WIDTHS).toEqual([
       320, 960,

@@ -143,8 +143,11 @@ export const workerEnvSchema = z.object({
   BACKUP_CRON: z.string().min(9).default('0 3 * * *'),
   /** Bound of one pg_dump run. @default 1800000 (30 min) */
   BACKUP_TIMEOUT_MS: ms(1000, 86_400_000, 1_800_000),
-  /** pg_dump binary; unset: the newest /usr/lib/postgresql/<major>/bin/pg_dump, else pg_dump on PATH. */
-  PG_DUMP_PATH: z.string().min(1).optional(),
+  /** pg_dump binary; unset or empty: the newest /usr/lib/postgresql/<major>/bin/pg_dump, else pg_dump on PATH. */
+  PG_DUMP_PATH: z
+    .string()
+    .optional()
+    .transform((value) => value || undefined),
   /** Cron pattern of the daily report emailed to admins. @default '0 7 * * *' (07:00) */
   DAILY_REPORT_CRON: z.string().min(9).default('0 7 * * *'),
   /** Cron pattern of the health snapshot. @default '*\/5 * * * *' (every 5 minutes) */
