@@ -31,16 +31,9 @@ afterAll(async () => {
 describe('accounts through the gateway', () => {
   it('register, read and change the profile, refresh, log out', async () => {
     const email = `e2e-${randomUUID()}@example.test`;
-    const registered = await fetch(
-      api('/auth/register'),
-      json({ email, password: 'Correct horse 42', name: 'E2E' }),
-    );
+    const registered = await fetch(api('/auth/register'), json({ email, password: 'Correct horse 42', name: 'E2E' }));
     expect(registered.status).toBe(201);
-    const tokens = (await registered.json()) as {
-      accessToken: string;
-      refreshToken: string;
-      user: { email: string };
-    };
+    const tokens = (await registered.json()) as { accessToken: string; refreshToken: string; user: { email: string } };
     expect(tokens.user.email).toBe(email);
     const bearer = { authorization: `Bearer ${tokens.accessToken}` };
 
@@ -48,42 +41,28 @@ describe('accounts through the gateway', () => {
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ email, name: 'E2E', role: 'USER' });
 
-    const renamed = await fetch(api('/users/me'), {
-      method: 'PATCH',
-      headers: { ...bearer, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Renamed' }),
-    });
+    const renamed = await fetch(api('/users/me'), { method: 'PATCH', headers: { ...bearer, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Renamed' }) });
     expect(renamed.status).toBe(200);
     // Right after the write, the same user reads it (the gateway carries the write's WAL position).
-    expect(await (await fetch(api('/users/me'), { headers: bearer })).json()).toMatchObject({
-      name: 'Renamed',
-    });
+    expect(await (await fetch(api('/users/me'), { headers: bearer })).json()).toMatchObject({ name: 'Renamed' });
 
     const refreshed = await fetch(api('/auth/refresh'), json({ refreshToken: tokens.refreshToken }));
     expect(refreshed.status).toBe(200);
     const rotated = (await refreshed.json()) as { refreshToken: string };
     // The old refresh token was rotated: using it again revokes the family.
     expect((await fetch(api('/auth/refresh'), json({ refreshToken: tokens.refreshToken }))).status).toBe(401);
-    expect((await fetch(api('/auth/refresh'), json({ refreshToken: rotated.refreshToken }))).status).toBe(
-      401,
-    );
+    expect((await fetch(api('/auth/refresh'), json({ refreshToken: rotated.refreshToken }))).status).toBe(401);
   });
 
   it('registration sends the welcome email (outbox → worker → SMTP sink)', async () => {
     const email = `e2e-welcome-${randomUUID()}@example.test`;
-    const registered = await fetch(
-      api('/auth/register'),
-      json({ email, password: 'Correct horse 42', name: 'Welcome' }),
-    );
+    const registered = await fetch(api('/auth/register'), json({ email, password: 'Correct horse 42', name: 'Welcome' }));
     expect(registered.status).toBe(201);
     const mailApi = process.env.MAIL_API_URL;
     expect(mailApi, 'MAIL_API_URL must point at the stack mail sink').toBeTruthy();
     let received: Array<{ subject: string }> = [];
     for (let attempt = 0; attempt < 150 && received.length === 0; attempt += 1) {
-      const inbox = (await (await fetch(`${mailApi}/email`)).json()) as Array<{
-        subject: string;
-        to: Array<{ address: string }>;
-      }>;
+      const inbox = (await (await fetch(`${mailApi}/email`)).json()) as Array<{ subject: string; to: Array<{ address: string }> }>;
       received = inbox.filter((mail) => mail.to.some((to) => to.address === email));
       if (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -93,10 +72,7 @@ describe('accounts through the gateway', () => {
 
   it.each([
     ['no token', {}],
-    [
-      'a forged identity header',
-      { 'x-user-id': randomUUID(), 'x-user-role': 'ADMIN', 'x-internal-auth': 'guess' },
-    ],
+    ['a forged identity header', { 'x-user-id': randomUUID(), 'x-user-role': 'ADMIN', 'x-internal-auth': 'guess' }],
     ['a garbage token', { authorization: 'Bearer abc.def.ghi' }],
   ])('answers 401 problem+json for /users/me with %s', async (_name, headers) => {
     const response = await fetch(api('/users/me'), { headers: headers as Record<string, string> });
@@ -106,9 +82,7 @@ describe('accounts through the gateway', () => {
 
   it('refuses a profile update that tries to change the role (no mass assignment)', async () => {
     const email = `e2e-${randomUUID()}@example.test`;
-    const registered = (await (
-      await fetch(api('/auth/register'), json({ email, password: 'Correct horse 42', name: 'E2E' }))
-    ).json()) as { accessToken: string };
+    const registered = (await (await fetch(api('/auth/register'), json({ email, password: 'Correct horse 42', name: 'E2E' }))).json()) as { accessToken: string };
     const response = await fetch(api('/users/me'), {
       method: 'PATCH',
       headers: { authorization: `Bearer ${registered.accessToken}`, 'content-type': 'application/json' },

@@ -53,9 +53,7 @@ async function postgresConnectionsByName(): Promise<Map<string, number>> {
 
 // Real access tokens (the stack runs on the development secret), one user per request.
 const tokens = new AccessTokens(authEnvSchema.parse({}));
-const bearers = Promise.all(
-  Array.from({ length: CONCURRENCY }, (_, index) => tokens.issue({ userId: randomUUID(), role: 'USER' })),
-);
+const bearers = Promise.all(Array.from({ length: CONCURRENCY }, (_, index) => tokens.issue({ userId: randomUUID(), role: 'USER' })));
 
 let waves = 0;
 async function wave(): Promise<number[]> {
@@ -147,15 +145,13 @@ describe('connections under 200 concurrent requests', () => {
       for (const [name, count] of sample) expect(count, `${name} connections`).toBe(1);
     }
     // Constant: the same connections during the load as before it.
-    for (const sample of redisSamples)
-      expect([...sample.keys()].sort()).toEqual([...redisBefore.keys()].sort());
+    for (const sample of redisSamples) expect([...sample.keys()].sort()).toEqual([...redisBefore.keys()].sort());
 
     const restaurantPools = postgresSamples.flatMap((sample) =>
       [...sample].filter(([name]) => name.startsWith('restaurant-service:')),
     );
     expect(restaurantPools.length).toBeGreaterThan(0);
-    for (const [name, count] of restaurantPools)
-      expect(count, `${name} connections`).toBeLessThanOrEqual(POOL_SIZE);
+    for (const [name, count] of restaurantPools) expect(count, `${name} connections`).toBeLessThanOrEqual(POOL_SIZE);
 
     // The figures, for the record (the issue note quotes them).
     const peak = new Map<string, number>();

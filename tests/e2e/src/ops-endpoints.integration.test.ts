@@ -39,21 +39,14 @@ describe('every app through nginx', () => {
 
   it('serves the gateway itself at the public entry, with every upstream replica closed', async () => {
     const response = await fetch(`${stackEnv.publicUrl}/health`);
-    const health = (await response.json()) as {
-      status: string;
-      service: string;
-      upstreams: Record<string, Array<{ state: string }>>;
-    };
+    const health = (await response.json()) as { status: string; service: string; upstreams: Record<string, Array<{ state: string }>> };
     expect(health).toMatchObject({ status: 'ok', service: 'gateway' });
     expect(Object.keys(health.upstreams).sort()).toEqual(['restaurant-service', 'user-service', 'worker']);
-    for (const replicas of Object.values(health.upstreams))
-      for (const replica of replicas) expect(replica.state).toBe('closed');
+    for (const replicas of Object.values(health.upstreams)) for (const replica of replicas) expect(replica.state).toBe('closed');
   });
 
   it('serves the OpenAPI document and the docs page', async () => {
-    const document = (await (await fetch(`${stackEnv.publicUrl}/openapi.json`)).json()) as {
-      openapi: string;
-    };
+    const document = (await (await fetch(`${stackEnv.publicUrl}/openapi.json`)).json()) as { openapi: string };
     expect(document.openapi).toBe('3.1.0');
     const docs = await fetch(`${stackEnv.publicUrl}/docs`);
     expect(docs.status).toBe(200);

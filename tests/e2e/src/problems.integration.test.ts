@@ -13,9 +13,7 @@ async function expectProblem(response: Response, status: number, code: string) {
 
 describe('errors through nginx are problem+json', () => {
   it('404 for an unknown gateway route, with the request id nginx passed along', async () => {
-    const response = await fetch(`${stackEnv.publicUrl}/no/such/route`, {
-      headers: { 'x-request-id': 'e2e-404' },
-    });
+    const response = await fetch(`${stackEnv.publicUrl}/no/such/route`, { headers: { 'x-request-id': 'e2e-404' } });
     const body = await expectProblem(response, 404, 'NOT_FOUND');
     expect(body.requestId).toBe('e2e-404');
     expect(response.headers.get('x-request-id')).toBe('e2e-404');

@@ -31,11 +31,7 @@ describe('rate limits through nginx', () => {
     const responses = await Promise.all(
       Array.from({ length: SEARCH_LIMIT + 15 }, async () => {
         const response = await fetch(`${stackEnv.publicUrl}/api/v1/restaurants/search?q=pizza`);
-        return {
-          status: response.status,
-          retryAfter: response.headers.get('retry-after'),
-          body: await response.text(),
-        };
+        return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text() };
       }),
     );
     const refused = responses.filter((response) => response.status === 429);

@@ -52,18 +52,15 @@ describe('Postgres streaming replication', () => {
     },
   );
 
-  it.each(stackEnv.replicaUrls.map((url, index) => [index, url]))(
-    'replica %i refuses writes',
-    async (_index, url) => {
-      const replica = new pg.Client({ connectionString: url as string });
-      await replica.connect();
-      try {
-        await expect(replica.query(`create table e2e_should_not_exist (id int)`)).rejects.toMatchObject({
-          code: '25006', // read_only_sql_transaction
-        });
-      } finally {
-        await replica.end();
-      }
-    },
-  );
+  it.each(stackEnv.replicaUrls.map((url, index) => [index, url]))('replica %i refuses writes', async (_index, url) => {
+    const replica = new pg.Client({ connectionString: url as string });
+    await replica.connect();
+    try {
+      await expect(replica.query(`create table e2e_should_not_exist (id int)`)).rejects.toMatchObject({
+        code: '25006', // read_only_sql_transaction
+      });
+    } finally {
+      await replica.end();
+    }
+  });
 });

@@ -14,10 +14,7 @@ let restaurantId = '';
 async function send(method: string, path: string, token: string, body?: unknown) {
   const response = await fetch(api(path), {
     method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -28,11 +25,7 @@ beforeAll(async () => {
   const registered = await fetch(api('/auth/register'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: `e2e-reviewer-${randomUUID()}@example.test`,
-      password: 'Correct horse 42',
-      name: 'Reviewer',
-    }),
+    body: JSON.stringify({ email: `e2e-reviewer-${randomUUID()}@example.test`, password: 'Correct horse 42', name: 'Reviewer' }),
   });
   expect(registered.status).toBe(201);
   userToken = ((await registered.json()) as { accessToken: string }).accessToken;
@@ -66,8 +59,7 @@ describe('restaurants through the gateway', () => {
     let found = false;
     for (let attempt = 0; attempt < 50 && !found; attempt += 1) {
       const search = await send('GET', `/restaurants/search?q=${marker}`, userToken);
-      found =
-        search.status === 200 && search.body!.items.some((hit: { id: string }) => hit.id === restaurantId);
+      found = search.status === 200 && search.body!.items.some((hit: { id: string }) => hit.id === restaurantId);
       if (!found) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(found).toBe(true);
@@ -79,28 +71,14 @@ describe('restaurants through the gateway', () => {
     expect(list.status).toBe(200);
     expect(list.body!.total).toBeGreaterThan(0);
 
-    const review = await send('POST', `/restaurants/${restaurantId}/reviews`, userToken, {
-      rating: 5,
-      comment: 'Excellent',
-    });
+    const review = await send('POST', `/restaurants/${restaurantId}/reviews`, userToken, { rating: 5, comment: 'Excellent' });
     expect(review.status).toBe(201);
     const afterReview = await send('GET', `/restaurants/${restaurantId}`, userToken);
     expect(afterReview.body).toMatchObject({ ratingCount: 1, ratingAvg: 5 });
     expect(afterReview.body!.latestReviews[0]).toMatchObject({ id: review.body!.id, rating: 5 });
 
-    expect(
-      (await send('POST', `/restaurants/${restaurantId}/reviews`, userToken, { rating: 3 })).status,
-    ).toBe(409);
-    expect(
-      (
-        await send(
-          'PATCH',
-          `/reviews/${review.body!.id}`,
-          await new AccessTokens(authEnvSchema.parse({})).issue({ userId: randomUUID(), role: 'USER' }),
-          { rating: 1 },
-        )
-      ).status,
-    ).toBe(403);
+    expect((await send('POST', `/restaurants/${restaurantId}/reviews`, userToken, { rating: 3 })).status).toBe(409);
+    expect((await send('PATCH', `/reviews/${review.body!.id}`, await new AccessTokens(authEnvSchema.parse({})).issue({ userId: randomUUID(), role: 'USER' }), { rating: 1 })).status).toBe(403);
     expect((await send('DELETE', `/reviews/${review.body!.id}`, userToken)).status).toBe(204);
   });
 

@@ -4,10 +4,7 @@
  */
 function required(name: string): string {
   const value = process.env[name];
-  if (!value)
-    throw new Error(
-      `${name} is not set: run the e2e tests through ./stack test (or export .stack/dev/stack.env)`,
-    );
+  if (!value) throw new Error(`${name} is not set: run the e2e tests through ./stack test (or export .stack/dev/stack.env)`);
   return value;
 }
 
