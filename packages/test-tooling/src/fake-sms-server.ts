@@ -74,6 +74,35 @@ export class FakeSmsServer {
     await new Promise((resolve) => this.#server.close(resolve));
   }
 
+  /** Why a request is not accepted (status, provider code, message), 'hang', or undefined to accept it. */
+  #refusal(
+    method: string | undefined,
+    url: string | undefined,
+    headers: Record<string, string | string[] | undefined>,
+    raw: string,
+  ): [number, number, string] | 'hang' | undefined {
+    if (method !== 'POST' || url !== `/2010-04-01/Accounts/${this.accountSid}/Messages.json`)
+      return [404, 20404, 'The requested resource was not found'];
+    const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
+    if (headers.authorization !== expected) return [401, 20003, 'Authenticate'];
+    this.requests++;
+    const form = new URLSearchParams(raw);
+    if (!form.get('To') || !form.get('From') || !form.get('Body'))
+      return [400, 21604, "A 'To', 'From' and 'Body' are required"];
+    switch (this.mode) {
+      case 'error':
+        return [500, 20500, 'Internal Server Error'];
+      case 'invalid-number':
+        return [400, 21211, `The 'To' number ${form.get('To')} is not a valid phone number.`];
+      case 'rate-limited':
+        return [429, 20429, 'Too Many Requests'];
+      case 'hang':
+        return 'hang';
+      default:
+        return undefined;
+    }
+  }
+
   #answer(
     method: string | undefined,
     url: string | undefined,
@@ -86,25 +115,17 @@ export class FakeSmsServer {
     };
     const fault = (status: number, code: number, message: string): void =>
       json(status, { code, message, more_info: `https://example.test/errors/${code}`, status });
-    if (method !== 'POST' || url !== `/2010-04-01/Accounts/${this.accountSid}/Messages.json`)
-      return fault(404, 20404, 'The requested resource was not found');
-    const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
-    if (headers.authorization !== expected) return fault(401, 20003, 'Authenticate');
-    this.requests++;
-    const form = new URLSearchParams(raw);
-    const [to, from, body] = [form.get('To'), form.get('From'), form.get('Body')];
-    if (!to || !from || !body) return fault(400, 21604, "A 'To', 'From' and 'Body' are required");
-    switch (this.mode) {
-      case 'error':
-        return fault(500, 20500, 'Internal Server Error');
-      case 'invalid-number':
-        return fault(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
-      case 'rate-limited':
-        return fault(429, 20429, 'Too Many Requests');
-      case 'hang':
-        this.#hanging.add(res);
-        return;
+    const refusal = this.#refusal(method, url, headers, raw);
+    if (refusal === 'hang') {
+      this.#hanging.add(res);
+      return;
     }
+    if (refusal) {
+      fault(...refusal);
+      return;
+    }
+    const form = new URLSearchParams(raw);
+    const [to, from, body] = [form.get('To')!, form.get('From')!, form.get('Body')!];
     const token = headers['i-twilio-idempotency-token'];
     const sid = `SM${String(this.messages.length + 1).padStart(32, '0')}`;
     this.messages.push({
