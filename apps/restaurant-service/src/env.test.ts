@@ -10,6 +10,9 @@ describe('restaurant-service env', () => {
       CACHE_WARM_RESTAURANTS: 50,
       CACHE_WARM_CONCURRENCY: 4,
       HTTP_CACHE_MAX_AGE_SECONDS: 0,
+      FILE_STORAGE_DIR: 'storage/files',
+      FILE_PUBLIC_BASE_URL: '/files',
+      PHOTO_MAX_BYTES: 8 * 1024 * 1024,
       INTERNAL_AUTH_SECRET: DEVELOPMENT_INTERNAL_SECRET,
     });
   });
@@ -19,6 +22,8 @@ describe('restaurant-service env', () => {
     ['CACHE_WARM_CONCURRENCY', '0'],
     ['HTTP_CACHE_MAX_AGE_SECONDS', 'soon'],
     ['INTERNAL_AUTH_SECRET', 'short'],
+    ['PHOTO_MAX_BYTES', '10'],
+    ['FILE_STORAGE_DIR', ''],
   ])('refuses %s=%s', (name, value) => {
     expect(envSchema.safeParse({ ...required, [name]: value }).success).toBe(false);
   });

@@ -17,6 +17,20 @@ export const restaurantEnvSchema = z.object({
    * lets them reuse an answer that long, write or no write. @default 0
    */
   HTTP_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(0),
+  /**
+   * Directory of uploaded photos and their thumbnails, shared with the worker (same path on both).
+   * `./stack` sets `.stack/<mode>/files`. @default 'storage/files' (relative to the working directory)
+   */
+  FILE_STORAGE_DIR: z.string().min(1).default('storage/files'),
+  /** Base URL under which stored files are served (photo URLs in answers). @default '/files' */
+  FILE_PUBLIC_BASE_URL: z.string().min(1).default('/files'),
+  /** Largest photo upload in bytes; larger gets 413. Keep it under nginx's 10 MB body limit. @default 8388608 (8 MiB) */
+  PHOTO_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
 });
 
 /** The restaurant-service's env. Parsed once in index.ts; a bad value stops the process with one line. */

@@ -4,11 +4,14 @@ import { type Database, readYourWrites } from '@tablestack/db';
 import { createService, type Logger, type ReadinessCheck, type Service } from '@tablestack/service-kit';
 import type { Registry } from 'prom-client';
 import type { Env } from './env.js';
+import { PhotoRepository } from './repositories/photo-repository.js';
 import { RestaurantRepository } from './repositories/restaurant-repository.js';
 import { ReviewRepository } from './repositories/review-repository.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { photoRoutes } from './routes/photo-routes.js';
 import { restaurantRoutes } from './routes/restaurant-routes.js';
 import { reviewRoutes } from './routes/review-routes.js';
+import { PhotoUploads } from './services/photo-uploads.js';
 import { RestaurantAdmin } from './services/restaurant-admin.js';
 import { RestaurantCards } from './services/restaurant-cards.js';
 import { RestaurantCatalog } from './services/restaurant-catalog.js';
@@ -17,7 +20,14 @@ import { ReviewService } from './services/review-service.js';
 export const SERVICE_NAME = 'restaurant-service';
 
 /** Env the data routes read. */
-export type DataRouteEnv = Pick<Env, 'INTERNAL_AUTH_SECRET' | 'HTTP_CACHE_MAX_AGE_SECONDS'>;
+export type DataRouteEnv = Pick<
+  Env,
+  | 'INTERNAL_AUTH_SECRET'
+  | 'HTTP_CACHE_MAX_AGE_SECONDS'
+  | 'FILE_STORAGE_DIR'
+  | 'FILE_PUBLIC_BASE_URL'
+  | 'PHOTO_MAX_BYTES'
+>;
 
 /** What the data routes run on; all of it built once by the composition root (or a test). */
 export interface DataDeps {
@@ -71,6 +81,17 @@ export function createServer(deps: ServerDeps): Service {
       );
       app.use(reviewRoutes({ reviews: services.reviews }));
       app.use(adminRoutes({ admin: services.admin }));
+      app.use(
+        photoRoutes({
+          uploads: new PhotoUploads({
+            db: data.db,
+            photos: new PhotoRepository(data.db),
+            storageDir: data.env.FILE_STORAGE_DIR,
+            publicBaseUrl: data.env.FILE_PUBLIC_BASE_URL,
+            maxBytes: data.env.PHOTO_MAX_BYTES,
+          }),
+        }),
+      );
     },
   });
 }

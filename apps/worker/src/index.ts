@@ -4,12 +4,12 @@ import { Database } from '@tablestack/db';
 import { RedisConnections } from '@tablestack/redis-client';
 import { createLogger, loadEnvOrExit, startService } from '@tablestack/service-kit';
 import { Registry } from 'prom-client';
-import { envSchema, productionSecretProblems } from './env.js';
+import { configurationProblems, envSchema, productionSecretProblems } from './env.js';
 import { createServer, SERVICE_NAME } from './server.js';
 import { WorkerRuntime } from './worker-runtime.js';
 
 const env = loadEnvOrExit(SERVICE_NAME, envSchema);
-const insecure = productionSecretProblems(env);
+const insecure = [...productionSecretProblems(env), ...configurationProblems(env)];
 if (insecure.length > 0) {
   process.stderr.write(`${SERVICE_NAME}: invalid environment: ${insecure.join('; ')}\n`);
   process.exit(1);
@@ -24,7 +24,14 @@ const registry = new Registry();
 const db = new Database({ env, logger, service: SERVICE_NAME, registry }).start();
 const redis = new RedisConnections({ env, service: SERVICE_NAME, logger, registry });
 redis.warmUp('command', 'queue');
-const runtime = new WorkerRuntime({ env, logger, db, redis, registry }).start();
+const runtime = new WorkerRuntime({
+  env,
+  logger,
+  db,
+  redis,
+  registry,
+  databaseUrl: env.DATABASE_URL,
+}).start();
 logger.info({ queues: env.WORKER_QUEUES, relay: env.OUTBOX_RELAY_ENABLED }, 'worker started');
 const service = createServer({
   env,

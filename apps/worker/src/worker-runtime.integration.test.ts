@@ -41,14 +41,17 @@ describe('WorkerRuntime', () => {
       env: {
         WORKER_CONCURRENCY_EMAIL: '7',
         WORKER_CONCURRENCY_NOTIFICATIONS: '3',
+        WORKER_CONCURRENCY_FILES: '4',
         OUTBOX_RELAY_ENABLED: 'false',
       },
     });
     cleanups.push(() => dropNamespace(db, namespace), harness.close);
     expect(harness.runtime.workers.get('email')!.concurrency).toBe(7);
     expect(harness.runtime.workers.get('notifications')!.concurrency).toBe(3);
+    expect(harness.runtime.workers.get('files')!.concurrency).toBe(4);
     expect(harness.runtime.workers.get('cleanup')!.concurrency).toBe(1);
-    expect([...harness.runtime.workers.keys()]).toEqual(['email', 'notifications', 'cleanup']);
+    // sms is consumed only when listed (it needs the provider's settings).
+    expect([...harness.runtime.workers.keys()]).toEqual(['email', 'notifications', 'files', 'cleanup']);
   });
 
   it('shows job counts per queue and state and job durations on /metrics', async () => {

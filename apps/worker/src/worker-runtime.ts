@@ -2,17 +2,26 @@ import type { Database } from '@tablestack/db';
 import { type QueueName, queueNames } from '@tablestack/jobs';
 import type { RedisConnections } from '@tablestack/redis-client';
 import type { Closer, Logger } from '@tablestack/service-kit';
-import { type Job, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Registry } from 'prom-client';
 import { JITTERED_BACKOFF, jitteredBackoff } from './backoff.js';
 import { createCleanupProcessor } from './cleanup/cleanup-processor.js';
 import { defineCleanupSchedulers } from './cleanup/cleanup-schedulers.js';
+import { sendDailyReport } from './cleanup/daily-report.js';
+import { backupDatabase } from './cleanup/database-backup.js';
+import { findPgDump } from './cleanup/find-pg-dump.js';
+import { takeHealthSnapshot } from './cleanup/health-snapshot.js';
 import { createEmailProcessor } from './email/email-processor.js';
 import type { EmailJobName } from './email/email-templates.js';
 import type { Mailer } from './email/mailer.js';
 import { SendOnce } from './email/send-once.js';
 import { SmtpMailer } from './email/smtp-mailer.js';
 import type { WorkerEnv } from './env.js';
+import type { CdnPurger } from './files/cdn-purger.js';
+import { createCdnPurger } from './files/create-cdn-purger.js';
+import { FileStorage } from './files/file-storage.js';
+import { createFilesProcessor } from './files/files-processor.js';
+import { defineFilesSchedulers } from './files/files-schedulers.js';
 import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { createNotificationsProcessor } from './notifications/notifications-processor.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
@@ -24,6 +33,10 @@ import {
 } from './queues/queue-policy.js';
 import { createQueueProcessor, type JobHandler } from './queues/queue-processor.js';
 import { QueueSet } from './queues/queue-set.js';
+import { HttpSmsProvider } from './sms/http-sms-provider.js';
+import { createSmsProcessor } from './sms/sms-processor.js';
+import type { SmsProvider } from './sms/sms-provider.js';
+import type { SmsJobName } from './sms/sms-templates.js';
 
 export interface WorkerRuntimeOptions {
   env: WorkerEnv;
@@ -33,6 +46,12 @@ export interface WorkerRuntimeOptions {
   registry?: Registry;
   /** @default an SmtpMailer over SMTP_URL */
   mailer?: Mailer;
+  /** DATABASE_URL of the primary, for pg_dump (the database-backup job). */
+  databaseUrl?: string;
+  /** @default an HttpSmsProvider over SMS_API_URL */
+  sms?: SmsProvider;
+  /** Where changed and deleted file URLs are purged. @default the one CDN_PURGE_PROVIDER names */
+  cdn?: CdnPurger;
   /** Retry policies per queue. @default defaultQueuePolicies */
   policies?: Partial<Record<QueueName, QueuePolicy>>;
   /**
@@ -55,6 +74,7 @@ export class WorkerRuntime {
   readonly metrics: WorkerMetrics;
   readonly relay: OutboxRelay | undefined;
   readonly mailer: Mailer;
+  readonly cdn: CdnPurger;
   readonly #workers = new Map<QueueName, Worker>();
   readonly #options: WorkerRuntimeOptions;
   readonly #policies: Record<QueueName, QueuePolicy>;
@@ -92,6 +112,7 @@ export class WorkerRuntime {
         timeoutMs: env.SMTP_TIMEOUT_MS,
         maxConnections: env.WORKER_CONCURRENCY_EMAIL,
       });
+    this.cdn = options.cdn ?? createCdnPurger(env);
     this.relay = env.OUTBOX_RELAY_ENABLED
       ? new OutboxRelay({
           db: options.db,
@@ -121,11 +142,12 @@ export class WorkerRuntime {
   start(): this {
     for (const queue of this.#options.env.WORKER_QUEUES) this.#startWorker(queue);
     this.relay?.start();
-    if (this.#workers.has('cleanup')) this.#schedulers = this.#defineSchedulers();
+    if (this.#workers.has('cleanup') || this.#workers.has('files'))
+      this.#schedulers = this.#defineSchedulers();
     return this;
   }
 
-  /** Resolves once the schedulers are defined (immediately when this process runs no cleanup worker). */
+  /** Resolves once the schedulers are defined (immediately when this process runs no cleanup or files worker). */
   async schedulersDefined(): Promise<void> {
     await this.#schedulers;
   }
@@ -216,29 +238,101 @@ export class WorkerRuntime {
           failedRetentionMs: this.#retention.failedMs,
           outboxSentRetentionMs: env.OUTBOX_SENT_RETENTION_DAYS * DAY,
         });
+        const { databaseUrl } = this.#options;
+        const queues = () => this.queues.all();
         return {
           'expired-refresh-tokens': () => cleanup.expiredRefreshTokens(),
           'old-jobs': () => cleanup.oldJobs(),
+          'database-backup': async () => {
+            if (!databaseUrl)
+              throw new UnrecoverableError('database-backup needs the DATABASE_URL of the primary');
+            return backupDatabase({
+              databaseUrl,
+              pgDump: findPgDump(env.PG_DUMP_PATH),
+              dir: env.BACKUP_DIR,
+              keep: env.BACKUP_KEEP,
+              timeoutMs: env.BACKUP_TIMEOUT_MS,
+            });
+          },
+          'daily-report': () =>
+            sendDailyReport({
+              db,
+              queues,
+              mailer: this.mailer,
+              sendOnce: new SendOnce({
+                redis: redis.command,
+                leaseMs: env.EMAIL_SEND_LEASE_MS,
+                sentTtlSeconds: 3 * 24 * 3600,
+              }),
+            }),
+          'health-snapshot': () => takeHealthSnapshot({ db, redis, queues }),
         };
       }
-      default:
-        // sms and files have no processors yet: WORKER_QUEUES should not list them.
-        return {};
+      case 'files': {
+        const files = createFilesProcessor({
+          db,
+          storage: new FileStorage(env.FILE_STORAGE_DIR),
+          cdn: this.cdn,
+          logger: logger.child({ queue }),
+          widths: env.FILES_THUMBNAIL_WIDTHS,
+          publicBaseUrl: env.FILE_PUBLIC_BASE_URL,
+          orphanGraceMs: env.FILES_ORPHAN_GRACE_MINUTES * 60_000,
+        });
+        return {
+          'photo-thumbnails': (_job, _name, payload) => files.photoThumbnails(payload as never),
+          'orphaned-files': () => files.orphanedFiles(),
+        };
+      }
+      case 'sms': {
+        const send = createSmsProcessor({
+          provider:
+            this.#options.sms ??
+            new HttpSmsProvider({
+              apiUrl: env.SMS_API_URL,
+              accountSid: env.SMS_ACCOUNT_SID,
+              authToken: env.SMS_AUTH_TOKEN,
+              from: env.SMS_FROM,
+              timeoutMs: env.SMS_TIMEOUT_MS,
+            }),
+          sendOnce: new SendOnce({
+            redis: redis.command,
+            leaseMs: env.SMS_SEND_LEASE_MS,
+            sentTtlSeconds: env.EMAIL_IDEMPOTENCY_TTL_SECONDS,
+          }),
+          logger: logger.child({ queue }),
+          codeSecret: env.SMS_CODE_SECRET,
+        });
+        const handler: JobHandler = (job, name, payload) => send(job, name as SmsJobName, payload as never);
+        return { 'verification-code': handler, reminder: handler };
+      }
     }
   }
 
   async #defineSchedulers(): Promise<void> {
     const { env, logger } = this.#options;
-    const opts = jobOptionsFor(this.#policies.cleanup, this.#retention);
+    const optsOf = (queue: QueueName) => jobOptionsFor(this.#policies[queue], this.#retention);
     // Retried until Redis answers: a worker that boots during an outage defines them afterwards.
     for (let attempt = 1; ; attempt++) {
       try {
-        await defineCleanupSchedulers(this.queues.get('cleanup'), env.CLEANUP_CRON, opts);
-        logger.info({ cron: env.CLEANUP_CRON }, 'cleanup schedulers defined');
+        if (this.#workers.has('cleanup'))
+          await defineCleanupSchedulers(
+            this.queues.get('cleanup'),
+            {
+              'expired-refresh-tokens': env.CLEANUP_CRON,
+              'old-jobs': env.CLEANUP_CRON,
+              'database-backup': env.BACKUP_CRON,
+              'daily-report': env.DAILY_REPORT_CRON,
+              'health-snapshot': env.HEALTH_SNAPSHOT_CRON,
+            },
+            optsOf('cleanup'),
+          );
+        if (this.#workers.has('files'))
+          await defineFilesSchedulers(this.queues.get('files'), env.FILES_ORPHAN_CRON, optsOf('files'));
+        logger.info({ cleanup: env.CLEANUP_CRON, files: env.FILES_ORPHAN_CRON }, 'schedulers defined');
         return;
       } catch (error) {
         if (this.#closing) return;
-        logger.warn({ err: error, attempt }, 'defining the cleanup schedulers failed; retrying');
+        logger.warn({ err: error, attempt }, 'defining the schedulers failed; retrying');
         await new Promise((resolve) =>
           setTimeout(resolve, jitteredBackoff(attempt, { baseMs: 500, maxMs: 30_000 })),
         );
@@ -286,6 +380,10 @@ function concurrencyOf(env: WorkerEnv, queue: QueueName): number {
       return env.WORKER_CONCURRENCY_NOTIFICATIONS;
     case 'cleanup':
       return env.WORKER_CONCURRENCY_CLEANUP;
+    case 'files':
+      return env.WORKER_CONCURRENCY_FILES;
+    case 'sms':
+      return env.WORKER_CONCURRENCY_SMS;
     default:
       return 1;
   }

@@ -9,6 +9,7 @@ import type { Job, Queue } from 'bullmq';
 import { Registry } from 'prom-client';
 import type { Mailer } from '../src/email/mailer.js';
 import { type WorkerEnv, workerEnvSchema } from '../src/env.js';
+import type { CdnPurger } from '../src/files/cdn-purger.js';
 import type { QueuePolicy } from '../src/queues/queue-policy.js';
 import { createServer } from '../src/server.js';
 import { WorkerRuntime } from '../src/worker-runtime.js';
@@ -22,6 +23,7 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   policies?: Partial<Record<QueueName, QueuePolicy>>;
   mailer?: Mailer;
+  cdn?: CdnPurger;
   registry?: Registry;
 }
 
@@ -64,8 +66,10 @@ export function startRuntime(db: Database, options: HarnessOptions): Harness {
     redis,
     registry,
     outboxRoutes: outboxRoutes(options.namespace),
+    databaseUrl: requireEnv('DATABASE_URL'),
     ...(options.policies ? { policies: options.policies } : {}),
     ...(options.mailer ? { mailer: options.mailer } : {}),
+    ...(options.cdn ? { cdn: options.cdn } : {}),
   }).start();
   return {
     runtime,

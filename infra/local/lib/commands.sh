@@ -3,7 +3,7 @@
 
 STARTED=() # components this run started, in order: what a failed `up` stops again
 
-ensure_dirs() { mkdir -p "$LOG_DIR" "$RUN_DIR/apps" "$PG_DIR" "$REDIS_DIR" "$MAILDEV_DIR" "$NGINX_DIR" "$PROM_DIR"; }
+ensure_dirs() { mkdir -p "$LOG_DIR" "$RUN_DIR/apps" "$PG_DIR" "$REDIS_DIR" "$MAILDEV_DIR" "$NGINX_DIR" "$PROM_DIR" "$STACK_DIR/files"; }
 
 # Refuse to move a running stack to other ports: its servers would keep the old ones.
 check_layout_change() {

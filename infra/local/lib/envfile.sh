@@ -24,6 +24,11 @@ write_env_file() {
     echo "NGINX_PORT=$PORT_NGINX"
     echo "PROMETHEUS_URL=http://127.0.0.1:$PORT_PROMETHEUS"
     echo "PROMETHEUS_PORT=$PORT_PROMETHEUS"
+    # Uploaded photos and thumbnails: written by the restaurant-service and the worker, one dir per mode.
+    echo "FILE_STORAGE_DIR=$STACK_DIR/files"
+    # The worker's database dumps, made with the pg_dump of the server's own PostgreSQL package.
+    echo "BACKUP_DIR=$STACK_DIR/backups"
+    [[ -z ${PG_BIN:-} ]] || echo "PG_DUMP_PATH=$PG_BIN/pg_dump"
     # The gateway divides its rate limits by this while Redis is down (each replica enforces its share).
     echo "GATEWAY_REPLICAS=$STACK_REPLICAS"
     # Base URLs of every replica of every app (GATEWAY_URLS, USER_SERVICE_URLS, ...), for tests

@@ -43,6 +43,14 @@ describe('OpenAPI document', () => {
     expect(search.parameters.find((parameter: { name: string }) => parameter.name === 'q')).toMatchObject({ required: true });
     expect(search.parameters.find((parameter: { name: string }) => parameter.name === 'page')).toMatchObject({ required: false });
   });
+
+  it('documents the photo upload as a raw image body with its 413 and 415 answers', () => {
+    const upload = document.paths['/api/v1/restaurants/{id}/photos']!.post as Record<string, any>;
+    expect(Object.keys(upload.requestBody.content)).toEqual(['image/jpeg', 'image/png', 'image/webp']);
+    expect(upload.requestBody.content['image/png'].schema).toEqual({ type: 'string', contentMediaType: 'image/png' });
+    expect(upload.responses['201'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Photo' });
+    for (const status of ['403', '404', '413', '415']) expect(upload.responses[status].content['application/problem+json']).toBeDefined();
+  });
 });
 
 describe('contract schemas', () => {

@@ -6,7 +6,7 @@ type JsonSchema = Record<string, unknown>;
 
 const statusText: Record<number, string> = {
   200: 'OK', 201: 'Created', 204: 'No content', 304: 'Not modified', 400: 'Invalid request', 401: 'No or invalid token',
-  403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 413: 'Body too large', 429: 'Rate limited', 503: 'Unavailable',
+  403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 413: 'Body too large', 415: 'Unsupported media type', 429: 'Rate limited', 503: 'Unavailable',
 };
 
 /**
@@ -50,7 +50,11 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], info: { title:
       tags: [route.tag],
       ...(route.access === 'anyone' ? {} : { security: [{ bearer: [] }], description: route.access === 'admin' ? 'Administrators only.' : 'Signed-in users.' }),
       ...(parameters.length ? { parameters } : {}),
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: convert(route.body, 'input') } } } } : {}),
+      ...(route.rawBodyTypes
+        ? { requestBody: { required: true, content: Object.fromEntries(route.rawBodyTypes.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }])) } }
+        : route.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: convert(route.body, 'input') } } } }
+          : {}),
       responses,
     };
   }

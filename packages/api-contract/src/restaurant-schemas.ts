@@ -189,3 +189,28 @@ export const RestaurantPatchBody = z
     message: 'nothing to change',
   })
   .meta({ id: 'RestaurantPatchBody' });
+
+/** Media types a photo upload may have (the request body is the image itself). */
+export const PhotoMediaTypes = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
+export const PhotoStatus = z
+  .enum(['UPLOADED', 'PROCESSED', 'FAILED'])
+  .meta({ description: 'UPLOADED: stored, thumbnails pending; PROCESSED: thumbnails made; FAILED: not an image the worker could decode' });
+
+export const Photo = z
+  .object({
+    id: Uuid,
+    restaurantId: Uuid,
+    status: PhotoStatus,
+    contentType: z.enum(PhotoMediaTypes),
+    sizeBytes: z.number().int(),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+    url: z.string().meta({ description: 'The original; content-hashed, so it may be cached for ever' }),
+    thumbnails: z
+      .record(z.string(), z.string())
+      .meta({ description: 'Thumbnail URLs (WebP) by width in pixels; empty until the worker made them' }),
+    createdAt: z.string(),
+    processedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Photo' });

@@ -3,6 +3,8 @@ import { IdParams, Problem } from './common-schemas.js';
 import {
   NearbyQuery,
   NearbyResult,
+  Photo,
+  PhotoMediaTypes,
   Restaurant,
   RestaurantCreateBody,
   RestaurantDetail,
@@ -31,6 +33,8 @@ export interface ApiRoute {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** The body is raw bytes of one of these media types (not JSON); `body` is then not used. */
+  rawBodyTypes?: readonly string[];
   /** Success status and its body (undefined: no body). */
   success: { status: number; body?: z.ZodType };
   /** Error statuses this route answers besides the common ones (400, 401, 429, 5xx). */
@@ -54,6 +58,7 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'post', path: '/restaurants', summary: 'Add a restaurant', tag: 'restaurants', access: 'admin', body: RestaurantCreateBody, success: { status: 201, body: Restaurant }, errors: [403] },
   { method: 'patch', path: '/restaurants/{id}', summary: 'Change a restaurant', tag: 'restaurants', access: 'admin', params: IdParams, body: RestaurantPatchBody, success: { status: 200, body: Restaurant }, errors: [403, 404] },
   { method: 'delete', path: '/restaurants/{id}', summary: 'Remove a restaurant with its reviews', tag: 'restaurants', access: 'admin', params: IdParams, success: { status: 204 }, errors: [403, 404] },
+  { method: 'post', path: '/restaurants/{id}/photos', summary: 'Upload a photo: the body is the image (JPEG, PNG or WebP, at most 8 MiB); the worker makes its thumbnails', tag: 'restaurants', access: 'admin', params: IdParams, rawBodyTypes: PhotoMediaTypes, success: { status: 201, body: Photo }, errors: [403, 404, 413, 415] },
   { method: 'get', path: '/restaurants/{id}/reviews', summary: 'Reviews of a restaurant, newest first', tag: 'reviews', access: 'anyone', params: IdParams, query: ReviewListQuery, success: { status: 200, body: ReviewPage }, errors: [304, 404] },
   { method: 'post', path: '/restaurants/{id}/reviews', summary: 'Review a restaurant (one per user; 409 REVIEW_EXISTS)', tag: 'reviews', access: 'user', params: IdParams, body: ReviewBody, success: { status: 201, body: Review }, errors: [404, 409] },
   { method: 'patch', path: '/reviews/{id}', summary: 'Edit own review (or any, as admin)', tag: 'reviews', access: 'user', params: IdParams, body: ReviewPatchBody, success: { status: 200, body: Review }, errors: [403, 404] },

@@ -10,21 +10,45 @@ import type { QueueName } from './queue-names.js';
 const id = z.guid();
 const recipient = { userId: id, email: z.email().max(254), name: z.string().min(1).max(200) };
 
-/** Payload schemas per queue and job name. A queue with no entry has no job yet (sms and files are not built). */
+/** A phone number in E.164 form (+ country code, up to 15 digits), as SMS providers take it. */
+const phone = z
+  .string()
+  .regex(/^\+[1-9]\d{6,14}$/, { message: 'an E.164 phone number such as +33612345678' });
+
+/** Payload schemas per queue and job name. */
 export const jobSchemas = {
   email: {
     welcome: z.object(recipient),
     'password-reset': z.object(recipient),
     verification: z.object(recipient),
   },
-  sms: {},
+  sms: {
+    /**
+     * A verification code by SMS. The code is not in the payload (payloads hold no secret): the
+     * worker and the verifier both derive it from `verificationId` (`verificationCode`).
+     */
+    'verification-code': z.object({ userId: id, phone, verificationId: id }),
+    /** A reminder to review a restaurant the user visited. */
+    reminder: z.object({ userId: id, phone, restaurantId: id, restaurantName: z.string().min(1).max(100) }),
+  },
   notifications: {
     'review-created': z.object({ reviewId: id, restaurantId: id, userId: id }),
   },
-  files: {},
+  files: {
+    /** A photo was uploaded (restaurant-service, through the outbox): make its thumbnails. */
+    'photo-thumbnails': z.object({ photoId: id }),
+    /** Scheduled: delete stored files no photo refers to any more, and purge their URLs. */
+    'orphaned-files': z.object({}),
+  },
   cleanup: {
     'expired-refresh-tokens': z.object({}),
     'old-jobs': z.object({}),
+    /** pg_dump of the database into the backups folder, keeping the newest few. */
+    'database-backup': z.object({}),
+    /** The day's figures emailed to every admin. */
+    'daily-report': z.object({}),
+    /** Postgres, Redis and queue backlogs, kept as the latest snapshot in Redis. */
+    'health-snapshot': z.object({}),
   },
 } as const satisfies Record<QueueName, Record<string, z.ZodType>>;
 

@@ -15,7 +15,15 @@ describe('job schemas', () => {
   it('names the jobs of each queue', () => {
     expect(jobNamesOf('email')).toEqual(['welcome', 'password-reset', 'verification']);
     expect(jobNamesOf('notifications')).toEqual(['review-created']);
-    expect(jobNamesOf('cleanup')).toEqual(['expired-refresh-tokens', 'old-jobs']);
+    expect(jobNamesOf('cleanup')).toEqual([
+      'expired-refresh-tokens',
+      'old-jobs',
+      'database-backup',
+      'daily-report',
+      'health-snapshot',
+    ]);
+    expect(jobNamesOf('files')).toEqual(['photo-thumbnails', 'orphaned-files']);
+    expect(jobNamesOf('sms')).toEqual(['verification-code', 'reminder']);
   });
 
   it('knows which queue and job names exist', () => {
@@ -34,6 +42,18 @@ describe('parseJob', () => {
   it('accepts the review-created payload the restaurant-service writes', () => {
     const payload = { reviewId: userId, restaurantId: userId, userId };
     expect(parseJob('notifications', 'review-created', payload)).toEqual(payload);
+  });
+
+  it('accepts the photo-thumbnails payload the restaurant-service writes', () => {
+    expect(parseJob('files', 'photo-thumbnails', { photoId: userId })).toEqual({ photoId: userId });
+    expect(() => parseJob('files', 'photo-thumbnails', { photoId: '../etc' })).toThrow(InvalidJobError);
+  });
+
+  it('takes E.164 phone numbers only in sms payloads', () => {
+    const payload = { userId, phone: '+33612345678', verificationId: userId };
+    expect(parseJob('sms', 'verification-code', payload)).toEqual(payload);
+    for (const phone of ['0612345678', '+0612345678', '+33 6 12 34 56 78', '+1234'])
+      expect(() => parseJob('sms', 'verification-code', { ...payload, phone })).toThrow(InvalidJobError);
   });
 
   it('accepts the deterministic, non-RFC ids of the seed', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Instance, startInstance, until } from '../../test/restaurant-service-harness.js';
 import { createRestaurantServices } from '../server.js';
 import { warmRestaurantDetails } from './cache-warmer.js';
@@ -30,7 +30,9 @@ afterAll(async () => {
   await app?.close();
   const primary = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await primary.connect();
-  await primary.query('delete from restaurants where id = any($1::uuid[])', [ids]).finally(() => primary.end());
+  await primary
+    .query('delete from restaurants where id = any($1::uuid[])', [ids])
+    .finally(() => primary.end());
 });
 
 describe('cache warming at start', () => {
