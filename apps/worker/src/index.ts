@@ -2,18 +2,14 @@
 // relay and the schedulers, create the server, listen, handle signals.
 import { Database } from '@tablestack/db';
 import { RedisConnections } from '@tablestack/redis-client';
-import { createLogger, loadEnvOrExit, startService } from '@tablestack/service-kit';
+import { createLogger, exitOnEnvProblems, loadEnvOrExit, startService } from '@tablestack/service-kit';
 import { Registry } from 'prom-client';
 import { configurationProblems, envSchema, productionSecretProblems } from './env.js';
 import { createServer, SERVICE_NAME } from './server.js';
 import { WorkerRuntime } from './worker-runtime.js';
 
 const env = loadEnvOrExit(SERVICE_NAME, envSchema);
-const insecure = [...productionSecretProblems(env), ...configurationProblems(env)];
-if (insecure.length > 0) {
-  process.stderr.write(`${SERVICE_NAME}: invalid environment: ${insecure.join('; ')}\n`);
-  process.exit(1);
-}
+exitOnEnvProblems(SERVICE_NAME, [...productionSecretProblems(env), ...configurationProblems(env)]);
 const logger = createLogger({
   name: SERVICE_NAME,
   level: env.LOG_LEVEL,
