@@ -64,7 +64,12 @@ export const SearchQuery = Page.extend({ q: z.string().trim().min(1).max(200) })
 
 export const SearchHit = Restaurant.extend({
   rank: z.number().meta({
-    description: 'ts_rank of the match (name weighs most, then cuisine and city, then description)',
+    description:
+      'text: ts_rank of the match (name weighs most, then cuisine and city, then description); fuzzy: trigram word similarity (0-1)',
+  }),
+  match: z.enum(['text', 'fuzzy']).meta({
+    description:
+      'text: a full-text match; fuzzy: a word of the name, cuisine or city is like a word of the query (a typo), listed after the text matches when those are few',
   }),
 }).meta({ id: 'SearchHit' });
 

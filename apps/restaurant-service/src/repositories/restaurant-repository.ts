@@ -1,6 +1,6 @@
 import type { Database, DbClient, DbTransaction } from '@tablestack/db';
 import { cardSelect, type RestaurantCard, type RestaurantRow, toCard } from './restaurant-card.js';
-import { lockRestaurantSql, nearbySql, searchSql } from './restaurant-sql.js';
+import { lockRestaurantSql, nearbySql, type SearchMatch, searchSql } from './restaurant-sql.js';
 
 /** The list filters (all optional, combined with AND). City and cuisine match exactly. */
 export interface RestaurantFilter {
@@ -51,6 +51,7 @@ function where(filter: RestaurantFilter) {
 
 interface RawCardRow extends RestaurantRow {
   rank?: number;
+  match?: SearchMatch;
   distanceM?: number;
 }
 
@@ -96,14 +97,17 @@ export class RestaurantRepository {
     return this.db.read().restaurant.count({ where: where(filter) });
   }
 
-  /** One page of search hits, best first, with their rank; `limit` rows at most. */
+  /**
+   * One page of search hits, best first, with their rank and how they matched (full-text hits, then,
+   * when those are few, trigram hits for typos; see searchSql); `limit` rows at most.
+   */
   async search(
     q: string,
     offset: number,
     limit: number,
-  ): Promise<Array<{ card: RestaurantCard; rank: number }>> {
+  ): Promise<Array<{ card: RestaurantCard; rank: number; match: SearchMatch }>> {
     const rows = await this.db.read().$queryRaw<RawCardRow[]>(searchSql(q, limit, offset));
-    return rows.map((row) => ({ card: toCard(row), rank: Number(row.rank) }));
+    return rows.map((row) => ({ card: toCard(row), rank: Number(row.rank), match: row.match ?? 'text' }));
   }
 
   /** Restaurants within `radiusM` metres, nearest first, with their distance in metres. */

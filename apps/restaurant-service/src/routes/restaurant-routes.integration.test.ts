@@ -177,6 +177,29 @@ describe('GET /restaurants/search', () => {
     expect(second.body.items).toHaveLength(1);
   });
 
+  it('tolerates a typo: trigram hits on name, cuisine and city when the full text finds nothing', async () => {
+    // Hex tags never hold an x: the typo matches no word exactly.
+    const typo = `${word.slice(0, 5)}x${word.slice(6)}`;
+    const answer = await get(`/restaurants/search?${q({ q: typo })}`);
+    expect(answer.status).toBe(200);
+    const page = SearchPage.parse(answer.body);
+    expect(new Set(page.items.map((hit) => hit.id))).toEqual(
+      new Set([ids.near, ids.middle, ids.far, ids.empty]),
+    );
+    expect(page.items.every((hit) => hit.match === 'fuzzy' && hit.rank >= 0.6)).toBe(true);
+    const typoAndSyntax = await get(`/restaurants/search?${q({ q: `${typo} -pizza` })}`);
+    expect(typoAndSyntax.body.items).toEqual([]);
+  });
+
+  it('lists the few full-text hits first, then the trigram hits', async () => {
+    // Only "far" holds the word `<tag>steak` (text); the others are near it by their <tag> word.
+    const answer = await get(`/restaurants/search?${q({ q: `${word}steak` })}`);
+    const page = SearchPage.parse(answer.body);
+    expect(page.items[0]).toMatchObject({ id: ids.far, match: 'text' });
+    expect(page.items.length).toBeGreaterThan(1);
+    expect(page.items.slice(1).every((hit) => hit.match === 'fuzzy')).toBe(true);
+  });
+
   it('finds nothing, without an error, for a query without words', async () => {
     const answer = await get(`/restaurants/search?${q({ q: '!!! ---' })}`);
     expect(answer.status).toBe(200);

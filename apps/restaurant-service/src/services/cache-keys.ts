@@ -84,9 +84,12 @@ const filterKey = (filter: RestaurantFilter) => [
   filter.minRating ?? null,
 ];
 
-/** Runs of whitespace do not make another query (websearch_to_tsquery ignores them too). */
+/**
+ * Runs of whitespace do not make another query (websearch_to_tsquery ignores them too). `q2:` since
+ * entries hold how each hit matched (text or fuzzy): entries of the version before stay unread.
+ */
 export const searchKey = (q: string, page: number, pageSize: number) =>
-  `q:${q.replace(/\s+/g, ' ')}:${page}:${pageSize}`;
+  `q2:${q.replace(/\s+/g, ' ')}:${page}:${pageSize}`;
 
 /**
  * Nearby points are rounded to 4 decimals (about 11 m) before the query runs, so that clients a few

@@ -6,6 +6,7 @@ import type {
   RestaurantRepository,
   RestaurantSort,
 } from '../repositories/restaurant-repository.js';
+import type { SearchMatch } from '../repositories/restaurant-sql.js';
 import type { RatingDistribution, ReviewRepository, ReviewView } from '../repositories/review-repository.js';
 import {
   countEntry,
@@ -39,9 +40,9 @@ export interface PageRequest {
   pageSize: number;
 }
 
-/** What a search entry holds: ids with their rank, best first, and whether a next page exists. */
+/** What a search entry holds: ids with their rank and match, best first, and whether a next page exists. */
 interface SearchEntry {
-  hits: Array<[id: string, rank: number]>;
+  hits: Array<[id: string, rank: number, match: SearchMatch]>;
   hasMore: boolean;
 }
 
@@ -108,16 +109,16 @@ export class RestaurantCatalog {
         const hits = await restaurants.search(q, (page - 1) * pageSize, pageSize + 1);
         for (const { card } of hits) known.set(card.id, card);
         return {
-          hits: hits.slice(0, pageSize).map(({ card, rank }) => [card.id, rank]),
+          hits: hits.slice(0, pageSize).map(({ card, rank, match }) => [card.id, rank, match]),
           hasMore: hits.length > pageSize,
         };
       },
       { tags: [SEARCH_TAG] },
     );
-    const rank = new Map(entry.hits);
-    const found = await cards.get([...rank.keys()], known);
+    const hits = new Map(entry.hits.map(([id, rank, match]) => [id, { rank, match }]));
+    const found = await cards.get([...hits.keys()], known);
     return {
-      items: found.map((card) => ({ ...card, rank: rank.get(card.id)! })),
+      items: found.map((card) => ({ ...card, ...hits.get(card.id)! })),
       page,
       pageSize,
       hasMore: entry.hasMore,
