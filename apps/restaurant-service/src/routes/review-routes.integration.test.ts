@@ -297,14 +297,14 @@ describe('cache invalidation by review writes', () => {
     await fx.settle();
     const list = `/restaurants?city=${encodeURIComponent(city)}`;
     const rated = `${list}&minRating=3.5`;
-    const search = `/restaurants/search?q=${word}`;
+    // Quoted: web-search syntax gets no typo (fuzzy) hits, which would bring in this file's other
+    // restaurants (same tag) and their cards, cached or not depending on the tests before.
+    const search = `/restaurants/search?q=${encodeURIComponent(`"${word}"`)}`;
     // Everything cached: the detail, the rating-ordered list, a rating-filtered total, a search.
     expect((await send('GET', `/restaurants/${second}`)).body.ratingCount).toBe(1);
     expect((await send('GET', list)).body.items.map((r: { id: string }) => r.id)).toEqual([first, second]);
     expect((await send('GET', rated)).body.total).toBe(0);
-    expect(
-      (await send('GET', search)).body.items.filter((hit: { match: string }) => hit.match === 'text'),
-    ).toHaveLength(2);
+    expect((await send('GET', search)).body.items).toHaveLength(2);
 
     const author = await fx.user();
     expect((await post(second, author, { rating: 5 })).status).toBe(201);
