@@ -15,10 +15,10 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Database, dbEnvSchema } from '@tablestack/db';
+import { Database, dbEnvSchema, Prisma as PrismaModule } from '@tablestack/db';
 import pg from 'pg';
 import { RestaurantRepository } from '../src/repositories/restaurant-repository.js';
-import { nearbySql, searchSql } from '../src/repositories/restaurant-sql.js';
+import { nearbySql, SEARCH_CANDIDATES, searchSql } from '../src/repositories/restaurant-sql.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -68,6 +68,24 @@ const SEARCHES = [
   'croissant',
   'falafel hummus',
 ];
+
+/** Typos of seeded cuisines and dishes: the full text finds nothing, the trigram tier answers. */
+const TYPOS = ['piza', 'sushj', 'ramne', 'bakkery', 'tiramsu', 'falafle', 'crossiant', 'berlni'];
+
+/**
+ * The search statement before the candidate cap (ts_rank over every match), kept here as the
+ * baseline: the same run measures both, and compares their first pages (quality of the cap).
+ */
+function exactSearchSql(q: string, limit: number, offset: number) {
+  return PrismaModule.Prisma.sql`
+    select r.id, r.name, r.cuisine, r.city, r.address, r.description, r.lat, r.lng,
+           r.price_level as "priceLevel", r.rating_avg as "ratingAvg", r.rating_count as "ratingCount",
+           r.created_at as "createdAt", r.updated_at as "updatedAt", ts_rank(r.search, query) as rank
+      from restaurants r, websearch_to_tsquery('english', ${q}) as query
+     where r.search @@ query
+     order by rank desc, r.id
+     limit ${limit} offset ${offset}`;
+}
 
 /** A few seeded cities (centre, spread in km as in the seed), and radii people ask for. */
 const CITIES = [
@@ -188,11 +206,63 @@ function summarize(latencies: number[]) {
   };
 }
 
+interface RankedRow {
+  id: string;
+  rank: number;
+  match?: string;
+}
+
+/**
+ * What the candidate cap costs in quality: for every search, page 1 of the service's statement
+ * against page 1 of the exact ranking over every match. `sameIds`: share of the exact page's
+ * restaurants that the capped page shows too; `rankRatio`: mean ts_rank of the capped page's text hits
+ * over the exact page's (1 = as relevant; lower = worse matches shown). Many restaurants tie on rank
+ * (same words in the same fields), so different ids with a ratio of 1 are equally good answers.
+ */
+async function compareFirstPages(db: Database) {
+  const perQuery: Record<string, { matches: number; sameIds: number; rankRatio: number }> = {};
+  for (const q of SEARCHES) {
+    const capped = (await db.read().$queryRaw<RankedRow[]>(searchSql(q, PAGE_SIZE, 0))).filter(
+      (row) => row.match === 'text',
+    );
+    const exact = await db.read().$queryRaw<RankedRow[]>(exactSearchSql(q, PAGE_SIZE, 0));
+    const counted = await db.read().$queryRaw<
+      Array<{ n: number }>
+    >`select count(*)::int as n from restaurants where search @@ websearch_to_tsquery('english', ${q})`;
+    const n = counted[0]!.n;
+    const mean = (rows: RankedRow[]) =>
+      rows.reduce((sum, row) => sum + Number(row.rank), 0) / (rows.length || 1);
+    const exactIds = new Set(exact.map((row) => row.id));
+    perQuery[q] = {
+      matches: n,
+      sameIds:
+        exact.length === 0
+          ? 1
+          : Number((capped.filter((row) => exactIds.has(row.id)).length / exact.length).toFixed(2)),
+      rankRatio: exact.length === 0 ? 1 : Number((mean(capped) / mean(exact)).toFixed(3)),
+    };
+  }
+  const values = Object.values(perQuery);
+  const capped = values.filter((value) => value.matches > SEARCH_CANDIDATES);
+  const average = (list: number[]) =>
+    Number((list.reduce((a, b) => a + b, 0) / (list.length || 1)).toFixed(3));
+  return {
+    candidates: SEARCH_CANDIDATES,
+    queriesOverCap: capped.length,
+    meanSameIds: average(values.map((value) => value.sameIds)),
+    meanRankRatio: average(values.map((value) => value.rankRatio)),
+    minRankRatio: Math.min(...values.map((value) => value.rankRatio)),
+    perQuery,
+  };
+}
+
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+type Kind = 'search' | 'search-exact' | 'typo' | 'nearby';
 
 interface Slot {
   size: number;
-  kind: 'search' | 'nearby';
+  kind: Kind;
   run: (index: number) => Promise<number>;
   latencies: number[];
   rows: number[];
@@ -210,40 +280,52 @@ async function main() {
     const db = new Database({ env, logger: quiet, service: 'restaurant-bench' }).start();
     databases.push(db);
     const restaurants = new RestaurantRepository(db);
-    const perSearch = new Map<string, number[]>();
-    const perRadius = new Map<string, number[]>();
+    const slot = (kind: Kind, run: Slot['run']): Slot => ({
+      size,
+      kind,
+      latencies: [],
+      rows: [],
+      perQuery: new Map(),
+      run,
+    });
     slots.push(
-      {
-        size,
-        kind: 'search',
-        latencies: [],
-        rows: [],
-        perQuery: perSearch,
-        // Page 1 with one row more, as the service asks for it.
-        run: async (index) =>
+      // Page 1 with one row more, as the service asks for it.
+      slot(
+        'search',
+        async (index) =>
           (await restaurants.search(SEARCHES[index % SEARCHES.length]!, 0, PAGE_SIZE + 1)).length,
-      },
-      {
-        size,
-        kind: 'nearby',
-        latencies: [],
-        rows: [],
-        perQuery: perRadius,
-        run: async (index) => {
-          const point = POINTS[index % POINTS.length]!;
-          return (await restaurants.nearby(point.lat, point.lng, point.radiusM, NEARBY_LIMIT)).length;
-        },
-      },
+      ),
+      slot(
+        'search-exact',
+        async (index) =>
+          (
+            await db
+              .read()
+              .$queryRaw<unknown[]>(exactSearchSql(SEARCHES[index % SEARCHES.length]!, PAGE_SIZE + 1, 0))
+          ).length,
+      ),
+      slot(
+        'typo',
+        async (index) => (await restaurants.search(TYPOS[index % TYPOS.length]!, 0, PAGE_SIZE + 1)).length,
+      ),
+      slot('nearby', async (index) => {
+        const point = POINTS[index % POINTS.length]!;
+        return (await restaurants.nearby(point.lat, point.lng, point.radiusM, NEARBY_LIMIT)).length;
+      }),
     );
   }
+  const queriesOf = (kind: Kind) =>
+    kind === 'nearby' ? POINTS.length : kind === 'typo' ? TYPOS.length : SEARCHES.length;
   const label = (slot: Slot, index: number) =>
-    slot.kind === 'search'
-      ? SEARCHES[index % SEARCHES.length]!
-      : `${POINTS[index % POINTS.length]!.radiusM / 1000} km`;
+    slot.kind === 'nearby'
+      ? `${POINTS[index % POINTS.length]!.radiusM / 1000} km`
+      : slot.kind === 'typo'
+        ? TYPOS[index % TYPOS.length]!
+        : SEARCHES[index % SEARCHES.length]!;
 
   // Warm-up: every query of every slot once (caches, connections, the planner's statistics).
   for (const slot of slots) {
-    const count = slot.kind === 'search' ? SEARCHES.length : POINTS.length;
+    const count = queriesOf(slot.kind);
     for (let index = 0; index < count; index++) await slot.run(index);
   }
 
@@ -267,31 +349,37 @@ async function main() {
   }
 
   const results = [];
-  for (const { size, url, seedOutput } of prepared) {
-    const [search, nearby] = slots.filter((slot) => slot.size === size) as [Slot, Slot];
+  for (const [index, { size, url, seedOutput }] of prepared.entries()) {
+    const own = slots.filter((slot) => slot.size === size);
+    const kind = (name: Kind) => own.find((slot) => slot.kind === name)!;
     const perQuery = (slot: Slot) =>
       Object.fromEntries(
         [...slot.perQuery]
           .map(([key, values]) => [key, summarize(values).p50])
           .sort((a, b) => Number(b[1]) - Number(a[1])),
       );
+    const figures = (slot: Slot) => ({
+      ...summarize(slot.latencies),
+      meanRows: Number((slot.rows.reduce((a, b) => a + b, 0) / slot.rows.length).toFixed(1)),
+      p50ByQuery: perQuery(slot),
+    });
     const paris = CITIES[1]!;
     results.push({
       restaurants: size,
       seed: seedOutput.split('\n').at(-1),
-      search: {
-        ...summarize(search.latencies),
-        meanRows: Number((search.rows.reduce((a, b) => a + b, 0) / search.rows.length).toFixed(1)),
-        p50ByQuery: perQuery(search),
-      },
-      nearby: {
-        ...summarize(nearby.latencies),
-        meanRows: Number((nearby.rows.reduce((a, b) => a + b, 0) / nearby.rows.length).toFixed(1)),
-        p50ByRadius: perQuery(nearby),
-      },
+      search: figures(kind('search')),
+      searchExact: figures(kind('search-exact')),
+      typo: figures(kind('typo')),
+      nearby: figures(kind('nearby')),
+      quality: await compareFirstPages(databases[index]!),
       plans: {
         "search 'tonkotsu ramen'": await explain(url, searchSql('tonkotsu ramen', PAGE_SIZE + 1, 0)),
         "search 'pizza' (a common word)": await explain(url, searchSql('pizza', PAGE_SIZE + 1, 0)),
+        "exact search 'pizza' (before the cap)": await explain(
+          url,
+          exactSearchSql('pizza', PAGE_SIZE + 1, 0),
+        ),
+        "search 'piza' (a typo: trigram tier)": await explain(url, searchSql('piza', PAGE_SIZE + 1, 0)),
         'nearby Paris 2 km': await explain(url, nearbySql(paris.lat, paris.lng, 2000, NEARBY_LIMIT)),
         'nearby Paris 5 km': await explain(url, nearbySql(paris.lat, paris.lng, 5000, NEARBY_LIMIT)),
       },
@@ -313,6 +401,8 @@ async function main() {
       pageSize: PAGE_SIZE,
       nearbyLimit: NEARBY_LIMIT,
       searches: SEARCHES,
+      typos: TYPOS,
+      candidates: SEARCH_CANDIDATES,
       radiiKm: RADII_KM,
     },
     results,
@@ -322,20 +412,15 @@ async function main() {
   process.stdout.write(renderTable(results));
 }
 
-function renderTable(
-  results: Array<{
-    restaurants: number;
-    search: ReturnType<typeof summarize>;
-    nearby: ReturnType<typeof summarize>;
-  }>,
-) {
+// biome-ignore lint/suspicious/noExplicitAny: the results are the JSON written above
+function renderTable(results: any[]) {
   const lines = [
-    '| restaurants | search p50 | search p99 | nearby p50 | nearby p99 |',
-    '|---:|---:|---:|---:|---:|',
+    '| restaurants | search p50 | search p99 | exact-rank search p50 | exact-rank search p99 | typo search p50 | typo search p99 | nearby p50 | nearby p99 |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const { restaurants, search, nearby } of results)
+  for (const { restaurants, search, searchExact, typo, nearby } of results)
     lines.push(
-      `| ${restaurants.toLocaleString('en')} | ${search.p50} ms | ${search.p99} ms | ${nearby.p50} ms | ${nearby.p99} ms |`,
+      `| ${restaurants.toLocaleString('en')} | ${search.p50} ms | ${search.p99} ms | ${searchExact.p50} ms | ${searchExact.p99} ms | ${typo.p50} ms | ${typo.p99} ms | ${nearby.p50} ms | ${nearby.p99} ms |`,
     );
   return `${lines.join('\n')}\n`;
 }
@@ -347,19 +432,25 @@ function renderMarkdown(report: any): string {
     '',
     `${report.date}, Node ${report.node}, Postgres ${report.postgres}, ${report.host.cpus} CPUs (load ${report.host.loadavg.join(' / ')} at the end).`,
     `Sequential queries through the service's repository (Prisma \`$queryRaw\` on the pool), ${report.parameters.rounds} interleaved rounds of ${report.parameters.perSlice} per size and kind; page 1 of search (${report.parameters.pageSize} + 1 rows), nearby limit ${report.parameters.nearbyLimit} with radii ${report.parameters.radiiKm.join(', ')} km around seeded cities.`,
+    `"search" is the service's statement (full text ranked among the first ${report.parameters.candidates} matches, trigram tier for typos); "exact-rank search" the statement before the cap (ts_rank over every match), same queries, same run; "typo search": ${report.parameters.typos.map((q: string) => `\`${q}\``).join(', ')}.`,
     '',
     renderTable(report.results),
-    '| restaurants | search mean rows | nearby mean rows | slowest searches (p50) |',
-    '|---:|---:|---:|---|',
+    '| restaurants | search mean rows | typo mean rows | nearby mean rows | slowest searches (p50) | slowest exact-rank searches (p50) |',
+    '|---:|---:|---:|---:|---|---|',
     ...report.results.map(
       // biome-ignore lint/suspicious/noExplicitAny: see above
       (result: any) =>
-        `| ${result.restaurants.toLocaleString('en')} | ${result.search.meanRows} | ${result.nearby.meanRows} | ${Object.entries(
-          result.search.p50ByQuery,
-        )
-          .slice(0, 3)
-          .map(([query, ms]) => `\`${query}\` ${ms} ms`)
-          .join(', ')} |`,
+        `| ${result.restaurants.toLocaleString('en')} | ${result.search.meanRows} | ${result.typo.meanRows} | ${result.nearby.meanRows} | ${slowest(result.search)} | ${slowest(result.searchExact)} |`,
+    ),
+    '',
+    '## What the cap costs: page 1 against the exact ranking',
+    '',
+    '| restaurants | searches over the cap | same restaurants (mean) | mean ts_rank ratio | worst ts_rank ratio |',
+    '|---:|---:|---:|---:|---:|',
+    ...report.results.map(
+      // biome-ignore lint/suspicious/noExplicitAny: see above
+      (result: any) =>
+        `| ${result.restaurants.toLocaleString('en')} | ${result.quality.queriesOverCap} of ${report.parameters.searches.length} | ${result.quality.meanSameIds} | ${result.quality.meanRankRatio} | ${result.quality.minRankRatio} |`,
     ),
     '',
     '## Plans (EXPLAIN ANALYZE)',
@@ -374,6 +465,14 @@ function renderMarkdown(report: any): string {
     out.push('');
   }
   return `${out.join('\n')}\n`;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: see above
+function slowest(figures: any): string {
+  return Object.entries(figures.p50ByQuery)
+    .slice(0, 3)
+    .map(([query, ms]) => `\`${query}\` ${ms} ms`)
+    .join(', ');
 }
 
 await main();

@@ -1,4 +1,5 @@
 export { IdParams, Page, Problem, Uuid } from './common-schemas.js';
+export { encodeListCursor, ListCursor, ListCursorPosition } from './list-cursor.js';
 export { buildOpenApiDocument } from './openapi.js';
 export {
   NearbyQuery,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { encodeListCursor } from './list-cursor.js';
 import { buildOpenApiDocument } from './openapi.js';
 import {
   NearbyQuery,
@@ -45,8 +46,53 @@ describe('restaurant query schemas', () => {
     expect(RestaurantListQuery.safeParse(query).success).toBe(false);
   });
 
-  it('list has defaults', () => {
-    expect(RestaurantListQuery.parse({})).toEqual({ page: 1, pageSize: 20, sort: 'rating' });
+  it('list has defaults (no page: without a cursor that is page 1)', () => {
+    expect(RestaurantListQuery.parse({})).toEqual({ pageSize: 20, sort: 'rating' });
+  });
+
+  const id = '6a1f0c1e-6f1d-4c7e-9d8e-2f0a3b4c5d6e';
+  const base64url = (text: string) => Buffer.from(text).toString('base64url');
+
+  it.each([
+    { s: 'rating', v: 4.333333492279053, id },
+    { s: 'name', v: "Chez L'Ami", id },
+    { s: 'newest', v: '2026-11-22T07:50:15.123Z', id },
+  ] as const)('a list cursor round-trips: %o', (position) => {
+    const cursor = encodeListCursor(position);
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(RestaurantListQuery.parse({ cursor, sort: position.s })).toEqual({
+      cursor: position,
+      pageSize: 20,
+      sort: position.s,
+    });
+  });
+
+  it.each([
+    ['not base64url', '***'],
+    ['base64url of no JSON', base64url('{not json')],
+    ['JSON of another shape', base64url(JSON.stringify({ page: 2 }))],
+    ['an unknown sort', base64url(JSON.stringify({ s: 'price', v: 1, id }))],
+    ['a rating out of range', base64url(JSON.stringify({ s: 'rating', v: 9, id }))],
+    ['a value of the wrong type', base64url(JSON.stringify({ s: 'rating', v: '4', id }))],
+    ['an id that is no uuid', base64url(JSON.stringify({ s: 'rating', v: 4, id: "1' or 1=1" }))],
+    ['an extra field', base64url(JSON.stringify({ s: 'rating', v: 4, id, x: 1 }))],
+    ['an empty cursor', ''],
+    ['an overlong cursor', 'A'.repeat(601)],
+  ])('list refuses a cursor that is %s', (_what, cursor) => {
+    const result = RestaurantListQuery.safeParse({ cursor });
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0]!.path).toEqual(['cursor']);
+  });
+
+  it('list refuses a cursor of another sort, and a cursor with a page', () => {
+    const cursor = encodeListCursor({ s: 'name', v: 'A', id });
+    expect(RestaurantListQuery.safeParse({ cursor }).error!.issues[0]).toMatchObject({
+      path: ['cursor'],
+      message: 'the cursor belongs to sort=name, not sort=rating',
+    });
+    expect(RestaurantListQuery.safeParse({ cursor, sort: 'name', page: '2' }).error!.issues[0]!.path).toEqual(
+      ['page'],
+    );
   });
 
   it('search needs a non-blank q of at most 200 characters', () => {

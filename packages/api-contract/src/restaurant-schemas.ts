@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Page, Uuid } from './common-schemas.js';
+import { ListCursor } from './list-cursor.js';
 
 /**
  * A number in a query string. Unlike a bare `z.coerce.number()`, an empty value (`?lat=`) is refused
@@ -39,24 +40,53 @@ export const RestaurantSort = z
   .enum(['rating', 'name', 'newest'])
   .meta({ description: 'rating: best first; name: A to Z; newest: latest added first' });
 
+/**
+ * Two ways to page: `page` (offset; any page directly, but rows written meanwhile shift the pages and
+ * deep pages cost more) or `cursor` (keyset: the next page after a previous answer's `nextCursor`,
+ * stable under writes and as cheap deep down as on top). `page` has no default here so that giving
+ * both can be refused; without either, it is page 1.
+ */
 export const RestaurantListQuery = Page.extend({
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .optional()
+    .meta({ description: 'Page number (offset pagination), 1 by default; not with cursor' }),
+  cursor: ListCursor.optional(),
   cuisine: z.string().trim().min(1).max(50).optional(),
   city: z.string().trim().min(1).max(80).optional(),
   priceLevel: z.coerce.number().int().min(1).max(4).optional(),
   minRating: queryNumber().pipe(z.number().min(0).max(5)).optional(),
   sort: RestaurantSort.default('rating'),
-}).strict();
+})
+  .strict()
+  .superRefine((query, context) => {
+    if (query.cursor === undefined) return;
+    if (query.page !== undefined)
+      context.addIssue({ code: 'custom', path: ['page'], message: 'give either page or cursor' });
+    if (query.cursor.s !== query.sort)
+      context.addIssue({
+        code: 'custom',
+        path: ['cursor'],
+        message: `the cursor belongs to sort=${query.cursor.s}, not sort=${query.sort}`,
+      });
+  });
 
 export const RestaurantPage = z
   .object({
     items: z.array(Restaurant),
-    page: z.number().int(),
+    page: z.number().int().optional().meta({ description: 'With page pagination only' }),
     pageSize: z.number().int(),
     total: z
       .number()
       .int()
       .meta({ description: 'Matching restaurants (cached up to 5 minutes between writes)' }),
-    totalPages: z.number().int(),
+    totalPages: z.number().int().optional().meta({ description: 'With page pagination only' }),
+    nextCursor: z.string().nullable().meta({
+      description: 'Pass as cursor (with the same filters and sort) for the next page; null on the last',
+    }),
   })
   .meta({ id: 'RestaurantPage' });
 
@@ -64,7 +94,12 @@ export const SearchQuery = Page.extend({ q: z.string().trim().min(1).max(200) })
 
 export const SearchHit = Restaurant.extend({
   rank: z.number().meta({
-    description: 'ts_rank of the match (name weighs most, then cuisine and city, then description)',
+    description:
+      'text: ts_rank of the match (name weighs most, then cuisine and city, then description); fuzzy: trigram word similarity (0-1)',
+  }),
+  match: z.enum(['text', 'fuzzy']).meta({
+    description:
+      'text: a full-text match; fuzzy: a word of the name, cuisine or city is like a word of the query (a typo), listed after the text matches when those are few',
   }),
 }).meta({ id: 'SearchHit' });
 

@@ -1,6 +1,7 @@
+import type { ListCursorPosition } from '@tablestack/api-contract';
 import type { Database, DbClient, DbTransaction } from '@tablestack/db';
 import { cardSelect, type RestaurantCard, type RestaurantRow, toCard } from './restaurant-card.js';
-import { lockRestaurantSql, nearbySql, searchSql } from './restaurant-sql.js';
+import { lockRestaurantSql, nearbySql, type SearchMatch, searchSql } from './restaurant-sql.js';
 
 /** The list filters (all optional, combined with AND). City and cuisine match exactly. */
 export interface RestaurantFilter {
@@ -49,8 +50,39 @@ function where(filter: RestaurantFilter) {
   };
 }
 
+/** Where `row` sits in `sort` order: what a cursor after it holds (the raw rating, not the rounded one). */
+function positionOf(sort: RestaurantSort, row: RestaurantRow): ListCursorPosition {
+  if (sort === 'rating') return { s: 'rating', v: Number(row.ratingAvg), id: row.id };
+  if (sort === 'name') return { s: 'name', v: row.name, id: row.id };
+  return { s: 'newest', v: row.createdAt.toISOString(), id: row.id };
+}
+
+/**
+ * The rows after a position in its sort order (see orderBy): a strictly later sort value, or the same
+ * value and a later id. The redundant bound on the sort value alone (`<=`, `>=`) is what an index scan
+ * can start from; without it the OR would be a filter over the whole index up to the position.
+ */
+function afterPosition(position: ListCursorPosition) {
+  if (position.s === 'rating')
+    return {
+      ratingAvg: { lte: position.v },
+      OR: [{ ratingAvg: { lt: position.v } }, { ratingAvg: position.v, id: { gt: position.id } }],
+    };
+  if (position.s === 'name')
+    return {
+      name: { gte: position.v },
+      OR: [{ name: { gt: position.v } }, { name: position.v, id: { gt: position.id } }],
+    };
+  const createdAt = new Date(position.v);
+  return {
+    createdAt: { lte: createdAt },
+    OR: [{ createdAt: { lt: createdAt } }, { createdAt, id: { lt: position.id } }],
+  };
+}
+
 interface RawCardRow extends RestaurantRow {
   rank?: number;
+  match?: SearchMatch;
   distanceM?: number;
 }
 
@@ -76,34 +108,41 @@ export class RestaurantRepository {
     return row ? toCard(row) : null;
   }
 
+  /**
+   * Up to `limit` cards in `sort` order, from `offset` or, with `after`, right after that row
+   * (keyset), each with the cursor position that continues after it (raw sort value and id).
+   */
   async list(
     filter: RestaurantFilter,
     sort: RestaurantSort,
-    offset: number,
+    from: { offset: number } | { after: ListCursorPosition },
     limit: number,
-  ): Promise<RestaurantCard[]> {
+  ): Promise<Array<{ card: RestaurantCard; position: ListCursorPosition }>> {
     const rows = await this.db.read().restaurant.findMany({
-      where: where(filter),
+      where: 'after' in from ? { AND: [where(filter), afterPosition(from.after)] } : where(filter),
       orderBy: [...orderBy[sort]],
-      skip: offset,
+      ...('offset' in from ? { skip: from.offset } : {}),
       take: limit,
       select: cardSelect,
     });
-    return rows.map(toCard);
+    return rows.map((row) => ({ card: toCard(row), position: positionOf(sort, row) }));
   }
 
   count(filter: RestaurantFilter): Promise<number> {
     return this.db.read().restaurant.count({ where: where(filter) });
   }
 
-  /** One page of search hits, best first, with their rank; `limit` rows at most. */
+  /**
+   * One page of search hits, best first, with their rank and how they matched (full-text hits, then,
+   * when those are few, trigram hits for typos; see searchSql); `limit` rows at most.
+   */
   async search(
     q: string,
     offset: number,
     limit: number,
-  ): Promise<Array<{ card: RestaurantCard; rank: number }>> {
+  ): Promise<Array<{ card: RestaurantCard; rank: number; match: SearchMatch }>> {
     const rows = await this.db.read().$queryRaw<RawCardRow[]>(searchSql(q, limit, offset));
-    return rows.map((row) => ({ card: toCard(row), rank: Number(row.rank) }));
+    return rows.map((row) => ({ card: toCard(row), rank: Number(row.rank), match: row.match ?? 'text' }));
   }
 
   /** Restaurants within `radiusM` metres, nearest first, with their distance in metres. */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Prisma as PrismaModule } from '@tablestack/db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nearbySql, searchSql } from './restaurant-sql.js';
+import { nearbySql, SEARCH_CANDIDATES, searchSql } from './restaurant-sql.js';
 
 // The search and nearby statements the service runs, explained on a database of their own, migrated
 // and seeded with 20,000 restaurants by packages/db's own tools (a separate database, because the
@@ -134,6 +134,58 @@ describe(`on ${RESTAURANTS.toLocaleString('en')} seeded restaurants, without hin
     const distances = viaIndex.rows.map((row) => row.distanceM);
     expect([...distances].sort((a, b) => a - b)).toEqual(distances);
     expect(Math.max(...distances)).toBeLessThanOrEqual(1_500);
+  });
+
+  it.each([
+    ['a typo of a cuisine', 'piza'],
+    ['another typo', 'sushj'],
+  ])('search for %s (no full-text match) uses the trigram index', async (_what, q) => {
+    const nodes = await explain(searchSql(q, 21, 0));
+    expect(usesIndex(nodes, 'restaurants_fuzzy_idx'), JSON.stringify(nodes)).toBe(true);
+  });
+
+  it.each([
+    ['piza', /pizz/i],
+    ['sushj', /sushi/i],
+  ])('search for %s finds the right restaurants by trigram similarity', async (q, right) => {
+    const statement = searchSql(q, 50, 0);
+    const { rows } = await client.query<{ name: string; cuisine: string; match: string; rank: number }>(
+      statement.text,
+      statement.values as unknown[],
+    );
+    expect(rows.length).toBe(50);
+    for (const row of rows) {
+      expect(row.match).toBe('fuzzy');
+      expect(`${row.name} ${row.cuisine}`).toMatch(right);
+      expect(row.rank).toBeGreaterThanOrEqual(0.6);
+    }
+  });
+
+  it('search with web-search syntax gets no trigram hits', async () => {
+    const statement = searchSql('piza -ramen', 50, 0);
+    const { rows } = await client.query(statement.text, statement.values as unknown[]);
+    expect(rows).toEqual([]);
+    const nodes = await explain(statement);
+    // The scan is in the plan but behind a one-time filter that is false; it does not run.
+    expect(nodes.some((node) => node['Node Type'] === 'Result')).toBe(true);
+  });
+
+  it('search ranks at most the candidate cap of a common word, and pages stop there', async () => {
+    const count = async (candidates: number) => {
+      const statement = searchSql('pizza', 5_000, 0, { candidates });
+      const { rows } = await client.query<{ match: string }>(statement.text, statement.values as unknown[]);
+      expect(rows.every((row) => row.match === 'text')).toBe(true);
+      return rows.length;
+    };
+    const { rows: matching } = await client.query<{ n: number }>(
+      "select count(*)::int as n from restaurants where search @@ websearch_to_tsquery('english', 'pizza')",
+    );
+    const all = matching[0]!.n;
+    expect(all).toBeGreaterThan(300);
+    expect(await count(100)).toBe(100);
+    expect(await count(300)).toBe(300);
+    expect(await count(all + 100)).toBe(all);
+    expect(await count(SEARCH_CANDIDATES)).toBe(Math.min(all, SEARCH_CANDIDATES));
   });
 
   it('search answers best rank first', async () => {

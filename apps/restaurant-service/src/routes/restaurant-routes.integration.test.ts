@@ -134,6 +134,49 @@ describe('GET /restaurants', () => {
     expect(app.queries.length).toBe(2); // one page query each, cards primed from its rows
   });
 
+  it.each([
+    ['rating', ['near', 'middle', 'far', 'empty']],
+    ['name', ['near', 'middle', 'far', 'empty']],
+    ['newest', ['empty', 'far', 'middle', 'near']],
+  ])('walks the whole list by cursor (sort %s), the last page saying so', async (sort, expected) => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let step = 0; step < 10; step++) {
+      const params: Record<string, string | number> = { city, sort, pageSize: 1 };
+      if (cursor) params.cursor = cursor;
+      const answer = await get(`/restaurants?${q(params)}`);
+      expect(answer.status).toBe(200);
+      const page = RestaurantPage.parse(answer.body);
+      expect(page.total).toBe(4);
+      if (cursor) expect(page).not.toHaveProperty('page');
+      seen.push(...page.items.map((r) => r.id));
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toEqual(expected.map((name) => ids[name]));
+    expect(cursor).toBeNull();
+  });
+
+  it('a cursor page neither repeats nor skips rows when a row is added before it', async () => {
+    // Rows without the run's word, so that the search tests below do not find them.
+    const otherCity = `Cursor ${randomUUID()}`;
+    const first = await fx.restaurant({ name: 'Mike', city: otherCity });
+    const second = await fx.restaurant({ name: 'November', city: otherCity });
+    const third = await fx.restaurant({ name: 'Oscar', city: otherCity });
+    await fx.settle(); // the list reads a replica
+    const page1 = await get(`/restaurants?${q({ city: otherCity, sort: 'name', pageSize: 2 })}`);
+    expect(page1.body.items.map((r: { id: string }) => r.id)).toEqual([first, second]);
+    expect(page1.body.nextCursor).toEqual(expect.any(String));
+    // A row that sorts first: page 2 by number would now repeat "second"; the cursor goes on after it.
+    await fx.restaurant({ name: 'Alpha', city: otherCity });
+    await fx.settle();
+    const page2 = await get(
+      `/restaurants?${q({ city: otherCity, sort: 'name', pageSize: 2, cursor: page1.body.nextCursor })}`,
+    );
+    expect(page2.body.items.map((r: { id: string }) => r.id)).toEqual([third]);
+    expect(page2.body.nextCursor).toBeNull();
+  });
+
   it('answers a repeated list from the cache, without a query', async () => {
     await get(`/restaurants?${q({ city, sort: 'name' })}`);
     app.queries.length = 0;
@@ -175,6 +218,29 @@ describe('GET /restaurants/search', () => {
     expect(first.body.items).toHaveLength(3);
     expect(second.body).toMatchObject({ hasMore: false, page: 2 });
     expect(second.body.items).toHaveLength(1);
+  });
+
+  it('tolerates a typo: trigram hits on name, cuisine and city when the full text finds nothing', async () => {
+    // Hex tags never hold an x: the typo matches no word exactly.
+    const typo = `${word.slice(0, 5)}x${word.slice(6)}`;
+    const answer = await get(`/restaurants/search?${q({ q: typo })}`);
+    expect(answer.status).toBe(200);
+    const page = SearchPage.parse(answer.body);
+    expect(new Set(page.items.map((hit) => hit.id))).toEqual(
+      new Set([ids.near, ids.middle, ids.far, ids.empty]),
+    );
+    expect(page.items.every((hit) => hit.match === 'fuzzy' && hit.rank >= 0.6)).toBe(true);
+    const typoAndSyntax = await get(`/restaurants/search?${q({ q: `${typo} -pizza` })}`);
+    expect(typoAndSyntax.body.items).toEqual([]);
+  });
+
+  it('lists the few full-text hits first, then the trigram hits', async () => {
+    // Only "far" holds the word `<tag>steak` (text); the others are near it by their <tag> word.
+    const answer = await get(`/restaurants/search?${q({ q: `${word}steak` })}`);
+    const page = SearchPage.parse(answer.body);
+    expect(page.items[0]).toMatchObject({ id: ids.far, match: 'text' });
+    expect(page.items.length).toBeGreaterThan(1);
+    expect(page.items.slice(1).every((hit) => hit.match === 'fuzzy')).toBe(true);
   });
 
   it('finds nothing, without an error, for a query without words', async () => {
@@ -293,6 +359,23 @@ describe('bad input', () => {
     ['price level 5', '/restaurants?priceLevel=5', 400],
     ['repeated filter', '/restaurants?city=a&city=b', 400],
     ['unknown list parameter', '/restaurants?owner=me', 400],
+    ['cursor not base64url', '/restaurants?cursor=***', 400],
+    ['cursor of no JSON', `/restaurants?cursor=${Buffer.from('{x').toString('base64url')}`, 400],
+    [
+      'tampered cursor',
+      `/restaurants?cursor=${Buffer.from(JSON.stringify({ s: 'rating', v: "4' or 1=1", id: randomUUID() })).toString('base64url')}`,
+      400,
+    ],
+    [
+      'cursor of another sort',
+      `/restaurants?sort=newest&cursor=${Buffer.from(JSON.stringify({ s: 'rating', v: 4, id: randomUUID() })).toString('base64url')}`,
+      400,
+    ],
+    [
+      'cursor with a page',
+      `/restaurants?page=2&cursor=${Buffer.from(JSON.stringify({ s: 'rating', v: 4, id: randomUUID() })).toString('base64url')}`,
+      400,
+    ],
     ['empty q', '/restaurants/search?q=', 400],
     ['blank q', '/restaurants/search?q=%20%20', 400],
     ['no q', '/restaurants/search', 400],

@@ -25,8 +25,8 @@ export function restaurantRoutes(deps: { catalog: RestaurantCatalog; maxAgeSecon
   const router = Router();
 
   router.get('/restaurants', async (req, res) => {
-    const { page, pageSize, sort, ...filter } = RestaurantListQuery.parse(req.query);
-    sendCacheable(req, res, await catalog.list(filter, sort, { page, pageSize }), cacheable);
+    const { page, pageSize, cursor, sort, ...filter } = RestaurantListQuery.parse(req.query);
+    sendCacheable(req, res, await catalog.list(filter, sort, { page, pageSize, cursor }), cacheable);
   });
 
   router.get('/restaurants/search', async (req, res) => {

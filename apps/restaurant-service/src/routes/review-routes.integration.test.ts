@@ -297,7 +297,9 @@ describe('cache invalidation by review writes', () => {
     await fx.settle();
     const list = `/restaurants?city=${encodeURIComponent(city)}`;
     const rated = `${list}&minRating=3.5`;
-    const search = `/restaurants/search?q=${word}`;
+    // Quoted: web-search syntax gets no typo (fuzzy) hits, which would bring in this file's other
+    // restaurants (same tag) and their cards, cached or not depending on the tests before.
+    const search = `/restaurants/search?q=${encodeURIComponent(`"${word}"`)}`;
     // Everything cached: the detail, the rating-ordered list, a rating-filtered total, a search.
     expect((await send('GET', `/restaurants/${second}`)).body.ratingCount).toBe(1);
     expect((await send('GET', list)).body.items.map((r: { id: string }) => r.id)).toEqual([first, second]);

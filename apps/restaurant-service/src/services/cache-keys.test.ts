@@ -24,6 +24,9 @@ describe('cache keys', () => {
       listEntry({ city: 'Paris', priceLevel: 2 }, 'rating', 1, 20),
       listEntry({ city: 'Paris', minRating: 4 }, 'rating', 1, 20),
       listEntry({}, 'rating', 1, 20),
+      listEntry({ city: 'Paris' }, 'rating', { s: 'rating', v: 4.5, id: 'a' }, 20),
+      listEntry({ city: 'Paris' }, 'rating', { s: 'rating', v: 4.5, id: 'b' }, 20),
+      listEntry({ city: 'Paris' }, 'rating', { s: 'rating', v: 4, id: 'a' }, 20),
     ];
     expect(new Set([a.key, ...others.map((entry) => entry.key)]).size).toBe(others.length + 1);
   });

@@ -1,3 +1,4 @@
+import type { ListCursorPosition } from '@tablestack/api-contract';
 import type {
   RestaurantFilter,
   RestaurantScope,
@@ -60,11 +61,21 @@ export const detailKey = (id: string) => id;
 export const cardKey = (id: string) => `card:${id}`;
 export const reviewsKey = (id: string, page: number, pageSize: number) => `reviews:${id}:${page}:${pageSize}`;
 
-/** A list page: its key in restaurant-list and its tag. */
-export function listEntry(filter: RestaurantFilter, sort: RestaurantSort, page: number, pageSize: number) {
+/**
+ * A list page: its key in restaurant-list and its tag. `start` is the page number, or the cursor
+ * position a keyset page starts after. `v2`: entries hold the ids and the next page's position; the
+ * previous version's entries (ids only) stay unread.
+ */
+export function listEntry(
+  filter: RestaurantFilter,
+  sort: RestaurantSort,
+  start: number | ListCursorPosition,
+  pageSize: number,
+) {
   const rated = sort === 'rating' || filter.minRating !== undefined;
+  const from = typeof start === 'number' ? start : [start.v, start.id];
   return {
-    key: JSON.stringify([sort, page, pageSize, ...filterKey(filter)]),
+    key: JSON.stringify(['v2', sort, from, pageSize, ...filterKey(filter)]),
     tag: scopeTag(rated ? 'ratings' : 'catalog', filter),
   };
 }
@@ -84,9 +95,12 @@ const filterKey = (filter: RestaurantFilter) => [
   filter.minRating ?? null,
 ];
 
-/** Runs of whitespace do not make another query (websearch_to_tsquery ignores them too). */
+/**
+ * Runs of whitespace do not make another query (websearch_to_tsquery ignores them too). `q2:` since
+ * entries hold how each hit matched (text or fuzzy): entries of the version before stay unread.
+ */
 export const searchKey = (q: string, page: number, pageSize: number) =>
-  `q:${q.replace(/\s+/g, ' ')}:${page}:${pageSize}`;
+  `q2:${q.replace(/\s+/g, ' ')}:${page}:${pageSize}`;
 
 /**
  * Nearby points are rounded to 4 decimals (about 11 m) before the query runs, so that clients a few

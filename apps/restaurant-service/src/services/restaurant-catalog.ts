@@ -1,3 +1,4 @@
+import { encodeListCursor, type ListCursorPosition } from '@tablestack/api-contract';
 import type { Cache } from '@tablestack/cache';
 import type { Database } from '@tablestack/db';
 import { type RestaurantCard, roundRating } from '../repositories/restaurant-card.js';
@@ -6,6 +7,7 @@ import type {
   RestaurantRepository,
   RestaurantSort,
 } from '../repositories/restaurant-repository.js';
+import type { SearchMatch } from '../repositories/restaurant-sql.js';
 import type { RatingDistribution, ReviewRepository, ReviewView } from '../repositories/review-repository.js';
 import {
   countEntry,
@@ -39,9 +41,22 @@ export interface PageRequest {
   pageSize: number;
 }
 
-/** What a search entry holds: ids with their rank, best first, and whether a next page exists. */
+/** A list page: by number (1 when neither is given) or after a cursor position. */
+export interface ListRequest {
+  pageSize: number;
+  page?: number | undefined;
+  cursor?: ListCursorPosition | undefined;
+}
+
+/** What a list entry holds: the page's ids in order and where the next page starts (null: last page). */
+interface ListEntry {
+  ids: string[];
+  next: ListCursorPosition | null;
+}
+
+/** What a search entry holds: ids with their rank and match, best first, and whether a next page exists. */
 interface SearchEntry {
-  hits: Array<[id: string, rank: number]>;
+  hits: Array<[id: string, rank: number, match: SearchMatch]>;
   hasMore: boolean;
 }
 
@@ -62,31 +77,40 @@ export class RestaurantCatalog {
     },
   ) {}
 
-  async list(filter: RestaurantFilter, sort: RestaurantSort, { page, pageSize }: PageRequest) {
+  /**
+   * A page of the list, by page number (offset) or after a cursor (keyset), with the total and the
+   * cursor of the next page (null on the last). One row more than the page is read to know whether
+   * there is a next one.
+   */
+  async list(filter: RestaurantFilter, sort: RestaurantSort, request: ListRequest) {
     const { cache, restaurants, cards } = this.deps;
+    const { pageSize, cursor } = request;
+    const page = request.page ?? 1;
     const known = new Map<string, RestaurantCard>();
-    const entry = listEntry(filter, sort, page, pageSize);
-    const [ids, total] = await Promise.all([
-      cachedRead(
+    const entry = listEntry(filter, sort, cursor ?? page, pageSize);
+    const [found, total] = await Promise.all([
+      cachedRead<ListEntry>(
         cache,
         NS.list,
         entry.key,
         async () => {
-          const rows = await restaurants.list(filter, sort, (page - 1) * pageSize, pageSize);
-          for (const card of rows) known.set(card.id, card);
-          return rows.map((card) => card.id);
+          const from = cursor ? { after: cursor } : { offset: (page - 1) * pageSize };
+          const rows = await restaurants.list(filter, sort, from, pageSize + 1);
+          const shown = rows.slice(0, pageSize);
+          for (const { card } of shown) known.set(card.id, card);
+          return {
+            ids: shown.map(({ card }) => card.id),
+            next: rows.length > pageSize ? shown.at(-1)!.position : null,
+          };
         },
         { tags: [entry.tag] },
       ),
       this.count(filter),
     ]);
-    return {
-      items: await cards.get(ids, known),
-      page,
-      pageSize,
-      total,
-      totalPages: Math.ceil(total / pageSize),
-    };
+    const items = await cards.get(found.ids, known);
+    const nextCursor = found.next ? encodeListCursor(found.next) : null;
+    if (cursor) return { items, pageSize, total, nextCursor };
+    return { items, page, pageSize, total, totalPages: Math.ceil(total / pageSize), nextCursor };
   }
 
   /** The number of restaurants matching `filter`, cached on its own (shared by every sort and page). */
@@ -108,16 +132,16 @@ export class RestaurantCatalog {
         const hits = await restaurants.search(q, (page - 1) * pageSize, pageSize + 1);
         for (const { card } of hits) known.set(card.id, card);
         return {
-          hits: hits.slice(0, pageSize).map(({ card, rank }) => [card.id, rank]),
+          hits: hits.slice(0, pageSize).map(({ card, rank, match }) => [card.id, rank, match]),
           hasMore: hits.length > pageSize,
         };
       },
       { tags: [SEARCH_TAG] },
     );
-    const rank = new Map(entry.hits);
-    const found = await cards.get([...rank.keys()], known);
+    const hits = new Map(entry.hits.map(([id, rank, match]) => [id, { rank, match }]));
+    const found = await cards.get([...hits.keys()], known);
     return {
-      items: found.map((card) => ({ ...card, rank: rank.get(card.id)! })),
+      items: found.map((card) => ({ ...card, ...hits.get(card.id)! })),
       page,
       pageSize,
       hasMore: entry.hasMore,
