@@ -13,7 +13,9 @@ async function expectProblem(response: Response, status: number, code: string) {
 
 describe('errors through nginx are problem+json', () => {
   it('404 for an unknown gateway route, with the request id nginx passed along', async () => {
-    const response = await fetch(`${stackEnv.publicUrl}/no/such/route`, { headers: { 'x-request-id': 'e2e-404' } });
+    const response = await fetch(`${stackEnv.publicUrl}/no/such/route`, {
+      headers: { 'x-request-id': 'e2e-404' },
+    });
     const body = await expectProblem(response, 404, 'NOT_FOUND');
     expect(body.requestId).toBe('e2e-404');
     expect(response.headers.get('x-request-id')).toBe('e2e-404');
@@ -50,6 +52,19 @@ describe('errors through nginx are problem+json', () => {
       body: '{"email": ',
     });
     await expectProblem(response, 400, 'MALFORMED_JSON');
+  });
+
+  it.each([
+    ['a NUL byte in the path (nginx itself)', '/api/v1/restaurants/%00', 'BAD_REQUEST'],
+    ['a broken percent-encoding in the path (nginx itself)', '/api/v1/restaurants/%E0%A4%A', 'BAD_REQUEST'],
+    [
+      'a NUL byte in a search (the database cannot compare it)',
+      '/api/v1/restaurants/search?q=%00',
+      'INVALID_TEXT',
+    ],
+    ['a NUL byte in a list filter', '/api/v1/restaurants?city=%00', 'INVALID_TEXT'],
+  ])('400 problem+json for %s, never a 500', async (_name, path, code) => {
+    await expectProblem(await fetch(`${stackEnv.publicUrl}${path}`), 400, code);
   });
 
   it('makes a request id when the client sends none, and adds security headers', async () => {
