@@ -58,8 +58,10 @@ describe('authentication at the gateway', () => {
 
   it('routes /admin/queues to the worker with the verified identity, path unchanged', async () => {
     const admin = await tokens.issue({ userId: alice.userId, role: 'ADMIN' });
-    const seen = (await (await fetch(`${base}/admin/queues/email/failed`, { headers: { authorization: `Bearer ${admin}` } })).json()) as Seen & { url: string };
-    expect(seen, JSON.stringify(seen).slice(0, 300)).toHaveProperty("url", "/admin/queues/email/failed");
+    const seen = (await (
+      await fetch(`${base}/admin/queues/email/failed`, { headers: { authorization: `Bearer ${admin}` } })
+    ).json()) as Seen & { url: string };
+    expect(seen, JSON.stringify(seen).slice(0, 300)).toHaveProperty('url', '/admin/queues/email/failed');
     expect(seen.headers[IDENTITY_HEADERS.role]).toBe('ADMIN');
     const anonymous = (await (await fetch(`${base}/admin/queues`, { headers: forged })).json()) as Seen;
     expect(anonymous.headers[IDENTITY_HEADERS.role]).toBeUndefined();
@@ -67,10 +69,15 @@ describe('authentication at the gateway', () => {
 
   it('trades an admin token for a session cookie that opens /admin/queues in a browser', async () => {
     const admin = await tokens.issue({ userId: alice.userId, role: 'ADMIN' });
-    const session = await fetch(`${base}/admin/session`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    const session = await fetch(`${base}/admin/session`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+    });
     expect(session.status).toBe(204);
     const cookie = session.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^tablestack_admin=[^;]+; Max-Age=\d+; Path=\/admin; Expires=[^;]+; HttpOnly; SameSite=Strict$/);
+    expect(cookie).toMatch(
+      /^tablestack_admin=[^;]+; Max-Age=\d+; Path=\/admin; Expires=[^;]+; HttpOnly; SameSite=Strict$/,
+    );
     const seen = (await (
       await fetch(`${base}/admin/queues`, { headers: { cookie: cookie.split(';')[0]!, ...forged } })
     ).json()) as Seen;
@@ -79,7 +86,9 @@ describe('authentication at the gateway', () => {
 
     const signOut = await fetch(`${base}/admin/session`, { method: 'DELETE' });
     expect(signOut.status).toBe(204);
-    expect(signOut.headers.get('set-cookie')).toMatch(/^tablestack_admin=; Path=\/admin; Expires=Thu, 01 Jan 1970/);
+    expect(signOut.headers.get('set-cookie')).toMatch(
+      /^tablestack_admin=; Path=\/admin; Expires=Thu, 01 Jan 1970/,
+    );
     const login = await fetch(`${base}/admin/login`);
     expect(login.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await login.text()).toContain('/admin/login.js');
@@ -91,7 +100,8 @@ describe('authentication at the gateway', () => {
     ['a tampered token', 'tampered', 401],
   ])('refuses an admin session for %s', async (_name, kind, status) => {
     const user = await tokens.issue(alice);
-    const header = kind === 'user' ? `Bearer ${user}` : kind === 'tampered' ? `Bearer ${user.slice(0, -3)}abc` : undefined;
+    const header =
+      kind === 'user' ? `Bearer ${user}` : kind === 'tampered' ? `Bearer ${user.slice(0, -3)}abc` : undefined;
     const response = await fetch(`${base}/admin/session`, {
       method: 'POST',
       headers: header ? { authorization: header } : {},
@@ -102,7 +112,9 @@ describe('authentication at the gateway', () => {
   });
 
   it('treats a forged session cookie like a forged bearer token: 401', async () => {
-    const response = await fetch(`${base}/admin/queues`, { headers: { cookie: 'tablestack_admin=not.a.jwt' } });
+    const response = await fetch(`${base}/admin/queues`, {
+      headers: { cookie: 'tablestack_admin=not.a.jwt' },
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@tablestack/service-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from './server.js';
-import { startTestUpstream } from './test-upstream.js';
+import { refusingUpstreamUrls, startTestUpstream } from './test-upstream.js';
 
 // Breakers per upstream replica, with real upstream servers on loopback.
 const closers: Array<() => Promise<void> | void> = [];
@@ -84,9 +84,7 @@ describe('circuit breakers', () => {
   it('survive an upstream that stays down past the reset timeout under concurrent load', async () => {
     // Regression: half-open breakers refused the concurrent calls, whose unwatched outcomes then
     // rejected unhandled and took the whole gateway process down.
-    const dead = await startTestUpstream((_req, res) => res.end());
-    await dead.close();
-    const { base } = await gateway([dead.url], 100);
+    const { base } = await gateway([refusingUpstreamUrls[0]], 100);
     const statuses = new Set<number>();
     const until = Date.now() + 700;
     while (Date.now() < until) {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@tablestack/service-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from './server.js';
-import { startTestUpstream } from './test-upstream.js';
+import { refusingUpstreamUrls, startTestUpstream } from './test-upstream.js';
 
 // Retries of safe requests on another replica, against real upstream servers on loopback: a replica
 // that refuses connections (killed) or drops them mid-request (killed while answering).
@@ -63,9 +63,11 @@ describe('requests on a failing replica', () => {
         req.resume();
         req.on('end', () => req.socket.destroy());
       });
+      // Closed only once the gateway listens: closed before, its port was free for the gateway's own
+      // listen(0) to take, and the "refused" replica was then the gateway itself (404s).
+      const { base, service } = await gateway([good.url, bad.url]);
       if (mode === 'refused') await bad.close();
       else closers.push(bad.close);
-      const { base, service } = await gateway([good.url, bad.url]);
 
       const gets = [];
       for (let index = 0; index < 6; index += 1) gets.push(await call(`${base}/api/v1/restaurants`, 'GET'));
@@ -90,11 +92,7 @@ describe('requests on a failing replica', () => {
   );
 
   it('answers 502 when every replica fails a GET, after trying each once', async () => {
-    const a = await startTestUpstream(() => {});
-    const b = await startTestUpstream(() => {});
-    await a.close();
-    await b.close();
-    const { base, service } = await gateway([a.url, b.url]);
+    const { base, service } = await gateway([...refusingUpstreamUrls]);
     const answer = await call(`${base}/api/v1/restaurants`, 'GET');
     expect(answer.status).toBe(502);
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'BAD_GATEWAY' });

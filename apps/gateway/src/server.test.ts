@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@tablestack/service-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from './server.js';
+import { refusingUpstreamUrls } from './test-upstream.js';
 
 /** A real upstream that answers with what it received, so tests see what the gateway forwarded. */
 async function startUpstream(name: string, delayMs = 0): Promise<{ server: Server; url: string }> {
@@ -24,10 +25,9 @@ async function startUpstream(name: string, delayMs = 0): Promise<{ server: Serve
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+// Not a server closed here: its port could be given to the gateway's own listen(0) (see refusingUpstreamUrls).
 async function closedPortUrl(): Promise<string> {
-  const { server, url } = await startUpstream('gone');
-  await new Promise((resolve) => server.close(resolve));
-  return url;
+  return refusingUpstreamUrls[0];
 }
 
 const opened: Server[] = [];
@@ -165,7 +165,10 @@ describe('gateway', () => {
 describe('API docs', () => {
   it('serves the OpenAPI 3.1 document and the docs page with its assets', async () => {
     const { base } = await startGateway(['http://127.0.0.1:9'], ['http://127.0.0.1:9']);
-    const document = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const document = (await (await fetch(`${base}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths)).toContain('/api/v1/restaurants/{id}');
     const page = await fetch(`${base}/docs`);

@@ -34,3 +34,11 @@ export function echo(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify({ url: req.url, headers: req.headers }));
 }
+
+/**
+ * URLs of upstreams that refuse connections, for every test that needs a dead replica. A privileged
+ * port nothing listens on: the port of a server a test just closed is free again, and the next
+ * listen(0) in the same process (the gateway's own) may be given it, so the "dead" replica would
+ * answer as the gateway itself.
+ */
+export const refusingUpstreamUrls = ['http://127.0.0.1:9', 'http://127.0.0.2:9'] as const;
