@@ -1,9 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import { AccessTokens, authEnvSchema, IDENTITY_HEADERS } from '@tablestack/auth';
 import { createLogger } from '@tablestack/service-kit';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from './server.js';
+import { listenTestGateway } from './test-gateway.js';
 import { echo, startTestUpstream } from './test-upstream.js';
 
 const env = authEnvSchema.parse({});
@@ -27,14 +27,9 @@ beforeAll(async () => {
     logger: createLogger({ name: 'gateway', level: 'silent' }),
     tokens,
   });
-  const server = service.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closers.push(
-    () => server.close(),
-    () => service.agent.destroy(),
-    () => service.pools.forEach((pool) => pool.close()),
-  );
+  const gateway = await listenTestGateway(service);
+  base = gateway.base;
+  closers.push(gateway.close);
 });
 afterAll(() => closers.forEach((close) => close()));
 

@@ -1,7 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { createLogger } from '@tablestack/service-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from './server.js';
+import { listenTestGateway } from './test-gateway.js';
 import { refusingUpstreamUrls, startTestUpstream } from './test-upstream.js';
 
 // Breakers per upstream replica, with real upstream servers on loopback.
@@ -26,14 +26,9 @@ async function gateway(restaurants: string[], resetTimeoutMs = 300) {
       rollingWindowMs: 10_000,
     },
   });
-  const server = service.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  closers.push(() => {
-    for (const pool of service.pools) pool.close();
-    service.agent.destroy();
-    server.close();
-  });
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, service };
+  const { base, close } = await listenTestGateway(service);
+  closers.push(close);
+  return { base, service };
 }
 
 const get = async (url: string) => {
