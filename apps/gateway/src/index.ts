@@ -1,5 +1,5 @@
 // Composition root of the gateway: parse env, build clients, create the server, listen, handle signals.
-import { AccessTokens, developmentSecretsIn } from '@tablestack/auth';
+import { AccessTokens, developmentSecretProblems } from '@tablestack/auth';
 import { RedisConnections } from '@tablestack/redis-client';
 import { createLogger, exitOnEnvProblems, loadEnvOrExit, startService } from '@tablestack/service-kit';
 import { Registry } from 'prom-client';
@@ -9,12 +9,7 @@ import { createServer, SERVICE_NAME } from './server.js';
 import { WritePositionStore } from './write-positions.js';
 
 const env = loadEnvOrExit(SERVICE_NAME, envSchema);
-exitOnEnvProblems(
-  SERVICE_NAME,
-  developmentSecretsIn(env).map(
-    (name) => `${name}: the development default must not be used in production (value hidden)`,
-  ),
-);
+exitOnEnvProblems(SERVICE_NAME, developmentSecretProblems(env));
 const logger = createLogger({
   name: SERVICE_NAME,
   level: env.LOG_LEVEL,

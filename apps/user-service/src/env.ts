@@ -1,4 +1,4 @@
-import { authEnvSchema, developmentSecretsIn } from '@tablestack/auth';
+import { authEnvSchema, developmentSecretProblems } from '@tablestack/auth';
 import { cacheEnvSchema } from '@tablestack/cache';
 import { dbEnvSchema } from '@tablestack/db';
 import { redisEnvSchema } from '@tablestack/redis-client';
@@ -40,7 +40,5 @@ export type AccountsEnv = z.infer<typeof accountsEnvSchema>;
  * (`NAME: message (value hidden)`), so a refused boot reads the same as any other bad variable.
  */
 export function productionSecretProblems(env: Env): string[] {
-  return developmentSecretsIn(env).map(
-    (name) => `${name}: the development default must not be used in production (value hidden)`,
-  );
+  return developmentSecretProblems(env);
 }

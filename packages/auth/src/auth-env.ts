@@ -57,6 +57,13 @@ export const authEnvSchema = z.object({
 
 export type AuthEnv = z.infer<typeof authEnvSchema>;
 
+/** developmentSecretsIn as env problems, in the one-line form of every other bad variable. */
+export function developmentSecretProblems(env: AuthEnv & { NODE_ENV: string }): string[] {
+  return developmentSecretsIn(env).map(
+    (name) => `${name}: the development default must not be used in production (value hidden)`,
+  );
+}
+
 /** Production must not run on the development secrets; returns the variables that still hold them. */
 export function developmentSecretsIn(env: AuthEnv & { NODE_ENV: string }): string[] {
   if (env.NODE_ENV !== 'production') return [];

@@ -4,6 +4,7 @@ export {
   authEnvSchema,
   DEVELOPMENT_INTERNAL_SECRET,
   DEVELOPMENT_JWT_SECRET,
+  developmentSecretProblems,
   developmentSecretsIn,
 } from './auth-env.js';
 export {
