@@ -53,7 +53,12 @@ await startService(service, {
   shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   closers: [
     { name: 'upstream keep-alive agent', close: () => service.agent.destroy() },
-    { name: 'circuit breakers', close: () => service.pools.forEach((pool) => pool.close()) },
+    {
+      name: 'circuit breakers',
+      close: () => {
+        for (const pool of service.pools) pool.close();
+      },
+    },
     { name: 'redis', close: () => redis.close() },
   ],
 });
